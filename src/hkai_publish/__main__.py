@@ -1,0 +1,3 @@
+from hkai_publish.cli import main
+
+main()

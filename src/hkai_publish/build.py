@@ -1,0 +1,111 @@
+"""The build: gather and render everything, check it, then write it in one swap."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hkai_publish.catalogs import load_catalogs
+from hkai_publish.checks import run_checks
+from hkai_publish.config import Config
+from hkai_publish.content import load_documents, pair_documents
+from hkai_publish.errors import Problem, PublishError
+from hkai_publish.site import Output, make_pages, render_site
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    out_dir: Path
+    strict: bool = False
+    """Warnings fail the build too."""
+    write: bool = True
+    """False for `check`: render and check everything, write nothing."""
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    outputs: tuple[Output, ...] = ()
+    problems: tuple[Problem, ...] = field(default_factory=tuple)
+    written: bool = False
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity != "error"]
+
+    def failed(self, strict: bool) -> bool:
+        return bool(self.errors or (strict and self.warnings))
+
+
+def build(config: Config, options: BuildOptions) -> BuildResult:
+    """Load, pair, render and check the publication; write build/ only if nothing failed."""
+    check_out_dir(config, options.out_dir)
+    # First gather all data: sources, translations, rendered pages. Nothing touches disk yet.
+    documents = load_documents(config)
+    entries = pair_documents(config, documents)
+    catalogs = load_catalogs(config)
+    pages = make_pages(config, entries, catalogs)
+    outputs = [prefixed("site/", o) for o in render_site(config, pages, catalogs)]
+    problems = tuple(run_checks(config, pages, outputs))
+    result = BuildResult(tuple(outputs), problems)
+    if result.failed(options.strict) or not options.write:
+        return result
+    # Everything is rendered and checked: now write, all at once.
+    write_outputs(options.out_dir, outputs)
+    return BuildResult(tuple(outputs), problems, written=True)
+
+
+def prefixed(prefix: str, output: Output) -> Output:
+    return Output(prefix + output.path, output.data)
+
+
+def check_out_dir(config: Config, out_dir: Path) -> None:
+    """Refuse an output folder whose replacement would destroy sources."""
+    out, project = out_dir.resolve(), config.project_dir.resolve()
+    for source in (project, config.content_dir, config.templates_dir, config.locales_dir):
+        source = source.resolve()
+        if out == source or source.is_relative_to(out) or out.is_relative_to(source) and source != project:
+            raise PublishError(f"output folder {out_dir} would overwrite the sources in {source}; "
+                               "choose a folder such as build/", config.config_file, None)
+
+
+def write_outputs(out_dir: Path, outputs: list[Output]) -> None:
+    """Write every output into a fresh folder beside out_dir, then swap it into place, so a
+    reader (or a failed build) never sees a half-written build."""
+    paths = [o.path for o in outputs]
+    if len(set(paths)) != len(paths):
+        twice = sorted({p for p in paths if paths.count(p) > 1})
+        raise PublishError(f"two outputs claim the same path: {', '.join(twice)}")
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+    try:
+        for output in outputs:
+            target = (staging / output.path).resolve()
+            if not target.is_relative_to(staging):
+                raise PublishError(f"refusing to write outside the output folder: {output.path}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(output.data)
+        _swap(staging, out_dir)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap(staging: Path, out_dir: Path) -> None:
+    old = None
+    if out_dir.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+        os.rename(out_dir, old / out_dir.name)
+    os.rename(staging, out_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,102 @@
+"""Gettext catalogues: each locale's PO file, checked and compiled in memory (no stale .mo files)."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+from babel.support import NullTranslations, Translations
+
+from hkai_publish.config import Config
+from hkai_publish.errors import CatalogError
+from hkai_publish.files import read_text
+from hkai_publish.locales import Locale
+
+DOMAIN = "messages"
+TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][\w:-]*)([^>]*)>")
+# A PO line is blank, a comment, a keyword and a string, or a continued string. Babel's reader
+# accepts an unterminated string silently, so each line is checked before it reads the file.
+PO_LINE = re.compile(r'\s*(?:#.*|(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+"(?:[^"\\]|\\.)*"|"(?:[^"\\]|\\.)*")?\s*')
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%[sd]|\{\w*\}")
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedCatalog:
+    """One locale's UI strings, ready for Jinja."""
+
+    locale: Locale
+    translations: NullTranslations
+    path: Path | None
+    """The PO file, or None where the locale has none (its UI falls back to the source strings)."""
+    catalog: Catalog | None
+
+
+def po_path(config: Config, locale: Locale) -> Path:
+    return config.locales_dir / locale.babel_id / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def load_catalogs(config: Config) -> dict[str, LoadedCatalog]:
+    """Locale tag -> compiled catalogue, for every configured language."""
+    return {loc.tag: load_catalog(po_path(config, loc), loc) for loc in config.locales}
+
+
+def load_catalog(path: Path, locale: Locale) -> LoadedCatalog:
+    if not path.is_file():
+        return LoadedCatalog(locale, NullTranslations(), None, None)
+    catalog = read_catalog(path, locale)
+    for message in catalog:
+        if message.id and message.string and not message.fuzzy:
+            problem = unsafe_translation(message.id, message.string)
+            if problem:
+                raise CatalogError(problem, path, message.lineno)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return LoadedCatalog(locale, Translations(buffer, domain=DOMAIN), path, catalog)
+
+
+def read_catalog(path: Path, locale: Locale) -> Catalog:
+    """Parse a PO file strictly: a syntax error is a `file:line` error, not a skipped entry."""
+    for number, line in enumerate(read_text(path, CatalogError).splitlines(), 1):
+        if not PO_LINE.fullmatch(line):
+            raise CatalogError(f"PO syntax error: {_describe(line)}", path, number)
+    try:
+        with path.open("rb") as handle:
+            return read_po(handle, locale=locale.babel_id, domain=DOMAIN, abort_invalid=True)
+    except PoFileError as exc:
+        message = re.sub(r"\s+on \d+$", "", str(exc))
+        raise CatalogError(f"PO syntax error: {message}", path, exc.lineno) from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise CatalogError(f"cannot read catalogue: {exc}", path, 1) from None
+
+
+def _describe(line: str) -> str:
+    if line.count('"') % 2:
+        return f"unterminated string: {line.strip()}"
+    return f"not a PO keyword, string or comment: {line.strip()}"
+
+
+def unsafe_translation(msgid: str | tuple, msgstr: str | tuple) -> str | None:
+    """Why a translation must not reach a page, or None. Jinja marks translations safe, so a
+    msgstr may carry only the markup and placeholders its msgid has."""
+    ids = msgid if isinstance(msgid, tuple) else (msgid,)
+    strings = msgstr if isinstance(msgstr, tuple) else (msgstr,)
+    source_tags = sorted(TAG.findall(" ".join(ids)))
+    source_placeholders = set(PLACEHOLDER.findall(" ".join(ids)))
+    for string in strings:
+        if not string:
+            continue
+        if "javascript:" in string.lower().replace(" ", ""):
+            return "translation contains a javascript: URL"
+        if sorted(TAG.findall(string)) != source_tags:
+            return (f"translation's HTML markup differs from the original's: "
+                    f"{string!r} for {ids[0]!r} (translations may not add or change tags)")
+        if set(PLACEHOLDER.findall(string)) != source_placeholders:
+            return (f"translation's placeholders differ from the original's: "
+                    f"{string!r} for {ids[0]!r}")
+    return None

@@ -1,0 +1,204 @@
+"""Markdown sources: load each file with its front matter, then pair the languages into entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import yaml
+
+from hkai_publish.config import Config
+from hkai_publish.errors import ContentError
+from hkai_publish.files import is_inside, read_text
+from hkai_publish.locales import Locale
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_-]*)*")
+
+# Front matter keys: name -> (accepted types, required).
+FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
+    "title": ((str,), True),
+    "summary": ((str,), False),
+    "order": ((int,), False),
+    "date": ((dt.date,), False),
+    "updated": ((dt.date,), False),
+    "slug": ((str,), False),
+    "source_hash": ((str,), False),
+    "keywords": ((list,), False),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One Markdown file in one language."""
+
+    path: Path
+    """Absolute source path."""
+    key: str
+    """Path relative to content/<lang>, without `.md`, in POSIX form: pairs the languages."""
+    locale: Locale
+    meta: Mapping[str, Any]
+    body: str
+    body_line: int
+    """Line of the source file on which the body starts, for `file:line` messages."""
+    hash: str
+    """SHA-256 of the body: what a translation records as `source_hash`."""
+
+    @property
+    def title(self) -> str:
+        return self.meta["title"]
+
+    @property
+    def summary(self) -> str:
+        return self.meta.get("summary", "")
+
+    @property
+    def date(self) -> dt.date | None:
+        return self.meta.get("date")
+
+    @property
+    def updated(self) -> dt.date | None:
+        return self.meta.get("updated")
+
+    @property
+    def order(self) -> int:
+        return self.meta.get("order", 10**6)
+
+    @property
+    def slug(self) -> str:
+        return self.meta.get("slug", self.key)
+
+    def line_of(self, needle: str) -> int:
+        """The first source line containing `needle` (the body's first line if none does)."""
+        index = self.body.find(needle)
+        return self.body_line + (self.body[:index].count("\n") if index >= 0 else 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One page of the publication across its languages, keyed by its path in content/<lang>."""
+
+    key: str
+    documents: Mapping[str, Document | None] = field(default_factory=dict)
+    """Locale tag -> document; None where that language has no translation yet."""
+    original: Document | None = None
+    """The default language's document, which the others translate."""
+
+    @property
+    def slug(self) -> str:
+        return self.original.slug if self.original else self.key
+
+    @property
+    def order(self) -> tuple[int, str]:
+        return (self.original.order if self.original else 10**6, self.key)
+
+
+def load_documents(config: Config) -> list[Document]:
+    """Every `*.md` under content/<folder> for each language, parsed and validated."""
+    documents = []
+    for locale in config.locales:
+        folder = config.content_dir / locale.folder
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*.md")):
+            if not is_inside(path, config.content_dir):
+                raise ContentError("links to a file outside content/; refusing to read it", path, 1)
+            documents.append(load_document(path, folder, locale))
+    return documents
+
+
+def load_document(path: Path, folder: Path, locale: Locale) -> Document:
+    text = read_text(path, ContentError)
+    if not text.strip():
+        raise ContentError("empty file: a page needs front matter with a title", path, 1)
+    match = FRONT_MATTER.match(text)
+    if not match:
+        raise ContentError("missing front matter: start the file with '---', a title, and '---'", path, 1)
+    meta = _parse_front_matter(match.group(1) or "", path)
+    body = text[match.end():]
+    body_line = text[: match.end()].count("\n") + 1
+    key = path.relative_to(folder).with_suffix("").as_posix()
+    if not SLUG.fullmatch(key.lower()):
+        raise ContentError(f"file name {key!r} cannot be a URL: use lower-case letters, digits, '-' and '_'",
+                           path, 1)
+    _check_slug(meta, match.group(1) or "", path)
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return Document(path, key, locale, MappingProxyType(meta), body, body_line, digest)
+
+
+def _parse_front_matter(source: str, path: Path) -> dict[str, Any]:
+    try:
+        meta = yaml.safe_load(source)
+    except yaml.YAMLError as exc:
+        # Where a construct opened (an unclosed bracket) says more than where parsing gave up.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ContentError(f"malformed YAML front matter: {problem}", path, line) from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise ContentError("front matter must be a mapping of keys to values", path, 2)
+    for key, (types, required) in FIELDS.items():
+        if key not in meta:
+            if required:
+                raise ContentError(f"front matter has no {key!r}", path, 1)
+            continue
+        value = meta[key]
+        if not isinstance(value, types) or isinstance(value, bool) or (isinstance(value, str) and not value.strip()):
+            wanted = " or ".join("date (YYYY-MM-DD)" if t is dt.date else t.__name__ for t in types)
+            raise ContentError(f"front matter {key!r} must be a non-empty {wanted}, got {value!r}",
+                               path, _line_of_key(source, key))
+    return {str(k): v for k, v in meta.items()}
+
+
+def _check_slug(meta: dict[str, Any], text: str, path: Path) -> None:
+    slug = meta.get("slug")
+    if slug is not None and not SLUG.fullmatch(slug):
+        raise ContentError(f"slug {slug!r} must be a relative URL path of a-z, 0-9, '-', '_' and '/'"
+                           " (no '..', no leading '/')", path, _line_of_key(text, "slug"))
+
+
+def _line_of_key(front_matter: str, key: str) -> int:
+    """The file line of `key:` in front matter text (which starts on the file's second line)."""
+    for number, line in enumerate(front_matter.splitlines(), 1):
+        if line.startswith(f"{key}:"):
+            return number + 1
+    return 1
+
+
+def pair_documents(config: Config, documents: list[Document]) -> list[Entry]:
+    """Group documents by key into entries, in reading order; a translation needs an original."""
+    default = config.default_locale.tag
+    by_key: dict[str, dict[str, Document]] = {}
+    for doc in documents:
+        by_key.setdefault(doc.key, {})[doc.locale.tag] = doc
+    entries = []
+    for key, docs in by_key.items():
+        original = docs.get(default)
+        if original is None:
+            doc = next(iter(docs.values()))
+            raise ContentError(f"translation has no original: expected "
+                               f"content/{config.default_locale.folder}/{key}.md", doc.path, 1)
+        documents_by_tag = {loc.tag: docs.get(loc.tag) for loc in config.locales}
+        entries.append(Entry(key, MappingProxyType(documents_by_tag), original))
+    entries.sort(key=lambda e: e.order)
+    _check_unique_slugs(entries)
+    return entries
+
+
+def _check_unique_slugs(entries: list[Entry]) -> None:
+    seen: dict[str, Entry] = {}
+    for entry in entries:
+        slug = entry.slug
+        if slug in seen:
+            other, path = seen[slug].original.path, entry.original.path
+            line = _line_of_key(read_text(path, ContentError), "slug") - 1 if "slug" in entry.original.meta else 1
+            raise ContentError(f"slug {entry.slug!r} is already used by {other.name}; "
+                               "two pages cannot share one URL", path, line)
+        seen[slug] = entry

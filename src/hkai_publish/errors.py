@@ -1,0 +1,77 @@
+"""Errors a person can act on, and the problems the checks collect."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def display_path(path: Path | str | None) -> str:
+    """A path as a person wants to read it: relative to the working folder when inside it."""
+    if path is None:
+        return "<unknown>"
+    path = Path(path)
+    try:
+        return os.path.relpath(path) if path.is_absolute() and Path.cwd() in path.parents else str(path)
+    except ValueError:
+        return str(path)
+
+
+def location(path: Path | str | None, line: int | None) -> str:
+    where = display_path(path)
+    return f"{where}:{line}" if line else where
+
+
+class PublishError(Exception):
+    """A user error: printed as `path:line: message`, never as a traceback."""
+
+    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.line = line
+
+    def __str__(self) -> str:
+        if self.path is None:
+            return self.message
+        return f"{location(self.path, self.line)}: {self.message}"
+
+
+class ConfigError(PublishError):
+    """The publication's configuration is wrong."""
+
+
+class ContentError(PublishError):
+    """A Markdown source is wrong."""
+
+
+class CatalogError(PublishError):
+    """A gettext catalogue is wrong."""
+
+
+class TemplateError(PublishError):
+    """A Jinja template is wrong."""
+
+
+class PdfError(PublishError):
+    """A PDF edition cannot be made."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Anything wrong with the publication, found by a check."""
+
+    path: Path | None
+    line: int | None
+    check_id: str
+    message: str
+    severity: str = "error"
+    """"error" fails every build; "warning" fails only under --strict."""
+
+    def __str__(self) -> str:
+        return f"{location(self.path, self.line)}: [{self.check_id}] {self.message}"
+
+    @classmethod
+    def from_error(cls, error: PublishError, check_id: str) -> "Problem":
+        return cls(error.path, error.line, check_id, error.message)

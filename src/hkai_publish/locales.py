@@ -1,0 +1,70 @@
+"""One canonical Locale per language; every other spelling of it is derived here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import babel
+from babel.dates import format_date
+
+# Babel names a script in parentheses ("中文 (繁體)"); readers know these editions by one word.
+_SCRIPT_NAMES = {("zh", "Hant"): "繁體中文", ("zh", "Hans"): "简体中文"}
+
+# Font stacks: the HK CJK faces give Hong Kong glyph forms; Latin runs use the Latin face first.
+# Readers' systems without Noto fall back to their own HK faces.
+_SANS_CJK = {"Hant": '"Noto Sans CJK HK", "Source Han Sans HK", "PingFang HK", "Microsoft JhengHei"',
+             "Hans": '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei"'}
+_SERIF_CJK = {"Hant": '"Noto Serif CJK HK", "Source Han Serif HK"', "Hans": '"Noto Serif CJK SC", "Source Han Serif SC"'}
+
+
+@dataclass(frozen=True, slots=True)
+class Locale:
+    """One language of the publication, from its BCP 47 tag (`en-HK`, `zh-Hant-HK`)."""
+
+    tag: str
+    """Canonical BCP 47 tag: the `<html lang>` and hreflang value."""
+    folder: str
+    """Content folder and URL segment: `en`, `zh-hant`."""
+    babel_id: str
+    """Babel/gettext identifier and catalogue folder: `en_HK`, `zh_Hant_HK`."""
+    name: str
+    """The language's name in itself: "English", "繁體中文"."""
+    is_cjk: bool
+    sans: str
+    """CSS font-family stack for body text."""
+    serif: str
+    """CSS font-family stack for display text and print."""
+
+    @property
+    def babel(self) -> babel.Locale:
+        return babel.Locale.parse(self.babel_id)
+
+    def format_date(self, value: dt.date, format: str = "long") -> str:
+        return format_date(value, format, locale=self.babel_id)
+
+
+def parse_locale(tag: str) -> Locale:
+    """The Locale for a BCP 47 tag; raises ValueError for a tag Babel does not know."""
+    try:
+        loc = babel.Locale.parse(tag, sep="-")
+    except (ValueError, babel.UnknownLocaleError) as exc:
+        raise ValueError(f"unknown language {tag!r}") from exc
+    if loc.script is None and loc.language == "zh":
+        # Bare `zh` means Simplified to gettext; a Chinese edition must name its script.
+        raise ValueError(f"language {tag!r} must name its script (zh-Hant-HK or zh-Hans-CN)")
+    parts = [loc.language] + ([loc.script] if loc.script else []) + ([loc.territory] if loc.territory else [])
+    canonical = "-".join(parts)
+    folder = "-".join([loc.language] + ([loc.script] if loc.script else [])).lower()
+    is_cjk = loc.language in {"zh", "ja", "ko"}
+    script = loc.script or "Hant"
+    name = _SCRIPT_NAMES.get((loc.language, loc.script)) or loc.get_language_name(loc) or canonical
+    latin_sans = '"Noto Sans", "Source Sans 3", "Helvetica Neue", Arial'
+    latin_serif = '"Noto Serif", Georgia, "Times New Roman"'
+    if is_cjk:
+        sans = f"{latin_sans}, {_SANS_CJK.get(script, _SANS_CJK['Hant'])}, sans-serif"
+        serif = f"{latin_serif}, {_SERIF_CJK.get(script, _SERIF_CJK['Hant'])}, serif"
+    else:
+        sans = f"{latin_sans}, sans-serif"
+        serif = f"{latin_serif}, serif"
+    return Locale(canonical, folder, str(loc), name[:1].upper() + name[1:], is_cjk, sans, serif)

@@ -1,0 +1,145 @@
+"""Fixtures that write small real publications and build them with the real pipeline."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from lxml import etree, html
+
+REPO = Path(__file__).resolve().parents[1]
+
+CONFIG = """\
+[tool.hkai-publish]
+title = "Hong Kong's Evolving Landscape in Artificial Intelligence"
+subtitle = "Navigating Innovation"
+base_url = "https://example.org/hkai/"
+pdf_name = "brochure"
+"""
+
+EN = {
+    "intro.md": """\
+        ---
+        title: Introduction
+        summary: Where Hong Kong stands.
+        order: 1
+        date: 2026-11-24
+        ---
+
+        Hong Kong is a bustling metropolis.
+
+        ## Why it matters
+
+        See [the ethics section](ethics.md#data-privacy).
+        """,
+    "ethics.md": """\
+        ---
+        title: Ethical Considerations
+        order: 2
+        date: 2026-11-24
+        updated: 2026-11-30
+        ---
+
+        Issues demand careful attention.
+
+        ## Data privacy
+
+        Privacy first.
+
+        ## Algorithmic bias
+
+        Bias second.
+        """,
+}
+ZH = {
+    "intro.md": """\
+        ---
+        title: 引言
+        summary: 香港的現況。
+        order: 1
+        date: 2026-11-24
+        ---
+
+        香港是一個繁華的
+        國際都會。
+
+        ## 為何重要
+
+        見[倫理一節](ethics.md#data-privacy)。
+        """,
+    "ethics.md": """\
+        ---
+        title: 倫理考量
+        order: 2
+        date: 2026-11-24
+        updated: 2026-11-30
+        ---
+
+        這些問題需要審慎處理。
+
+        ## 數據私隱
+
+        私隱優先。
+
+        ## 演算法偏見
+
+        偏見其次。
+        """,
+}
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def write_project(folder: Path, en: dict | None = None, zh: dict | None = None, config: str = CONFIG) -> Path:
+    """A small bilingual publication using this repository's templates and catalogues.
+    `en`/`zh` override file names' Markdown (None drops a file); returns the project folder."""
+    project = folder / "project"
+    shutil.copytree(REPO / "templates", project / "templates")
+    shutil.copytree(REPO / "locales", project / "locales")
+    write(project / "pyproject.toml", config)
+    for lang, files in (("en", {**EN, **(en or {})}), ("zh-hant", {**ZH, **(zh or {})})):
+        for name, text in files.items():
+            if text is not None:
+                write(project / "content" / lang / name, text)
+    return project
+
+
+@pytest.fixture
+def make_project(tmp_path):
+    """write_project in this test's own folder."""
+    return lambda **kwargs: write_project(tmp_path, **kwargs)
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """The real entry point, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "hkai_publish", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=300)
+
+
+@pytest.fixture
+def built(make_project):
+    """Build a project (default content unless given) and return its build folder."""
+
+    def build(**kwargs) -> Path:
+        project = make_project(**kwargs)
+        result = run_cli("build", "--project", str(project))
+        assert result.returncode == 0, result.stderr
+        return project / "build"
+
+    return build
+
+
+def parse_html(path: Path) -> html.HtmlElement:
+    return html.fromstring(path.read_bytes())
+
+
+def parse_xml(path: Path) -> etree._Element:
+    return etree.fromstring(path.read_bytes())

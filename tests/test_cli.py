@@ -1,0 +1,56 @@
+"""The real `hkai-publish` entry point: help, exit codes, output folder."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from conftest import run_cli
+
+
+def test_help_explains_itself():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    assert "build" in result.stdout and "Traditional Chinese" in result.stdout
+    assert "--out" in run_cli("build", "--help").stdout
+
+
+def test_console_script_is_installed():
+    script = shutil.which("hkai-publish") or str(Path(__import__("sys").executable).parent / "hkai-publish")
+    assert subprocess.run([script, "--version"], capture_output=True, text=True).returncode == 0
+
+
+def test_bad_usage_exits_2():
+    assert run_cli("build", "--no-such-option").returncode == 2
+    assert run_cli("no-such-command").returncode == 2
+
+
+def test_build_defaults_to_the_current_folder_and_out_is_honoured(make_project, tmp_path):
+    project = make_project()
+    assert run_cli("build", cwd=project).returncode == 0
+    assert (project / "build/site/en/intro/index.html").is_file()
+    out = tmp_path / "elsewhere"
+    assert run_cli("build", "--project", str(project), "--out", str(out)).returncode == 0
+    assert (out / "site/zh-hant/index.html").is_file()
+
+
+def test_output_folder_may_not_swallow_the_sources(make_project):
+    project = make_project()
+    for out in (project, project / "content", project.parent):
+        result = run_cli("build", "--project", str(project), "--out", str(out))
+        assert result.returncode == 1
+        assert "would overwrite the sources" in result.stderr and "Traceback" not in result.stderr
+    assert (project / "content/en/intro.md").is_file()
+
+
+def test_a_bare_folder_builds_with_defaults(tmp_path):
+    """content/ and templates/ without any pyproject.toml or catalogue still build."""
+    import conftest
+
+    project = tmp_path / "bare"
+    shutil.copytree(conftest.REPO / "templates", project / "templates")
+    conftest.write(project / "content/en/only.md", "---\ntitle: Only\n---\n\nText.\n")
+    result = run_cli("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert (project / "build/site/zh-hant/only/index.html").is_file()
