@@ -9,12 +9,15 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hkai_publish.cache import FOLDER as CACHE_FOLDER, BuildCache, source_fingerprint
 from hkai_publish.catalogs import load_catalogs
 from hkai_publish.checks import run_checks
 from hkai_publish.config import Config
 from hkai_publish.content import load_documents, pair_documents
 from hkai_publish.errors import Problem, PublishError
-from hkai_publish.site import Output, make_pages, render_site
+from hkai_publish.pages import make_pages
+from hkai_publish.site import Output, render_site
+from hkai_publish.workers import default_jobs
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +29,10 @@ class BuildOptions:
     """Warnings fail the build too."""
     write: bool = True
     """False for `check`: render and check everything, write nothing."""
+    jobs: int | None = None
+    """Processes to render with; None for one per core."""
+    cache: bool = True
+    """Reuse what the last build in out_dir made from unchanged inputs (see cache.py)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,17 +57,26 @@ def build(config: Config, options: BuildOptions) -> BuildResult:
     """Load, pair, render and check the publication; write build/ only if nothing failed."""
     check_out_dir(config, options.out_dir)
     # First gather all data: sources, translations, rendered pages. Nothing touches disk yet.
-    documents = load_documents(config)
+    cache = BuildCache(options.out_dir, enabled=options.cache)
+    sources = source_fingerprint(config.project_dir, (config.content_dir, config.templates_dir, config.locales_dir))
+    previous = cache.previous_build(sources)
+    if previous is not None:  # made from exactly these sources: the last build stands as it is
+        outputs, problems = previous
+        result = BuildResult(tuple(outputs), problems)
+        return BuildResult(result.outputs, problems, written=not result.failed(options.strict))
+    jobs = options.jobs or default_jobs()
+    documents = load_documents(config, cache)
     entries = pair_documents(config, documents)
     catalogs = load_catalogs(config)
-    pages = make_pages(config, entries, catalogs)
-    outputs = [prefixed("site/", o) for o in render_site(config, pages, catalogs)]
+    pages = make_pages(config, entries, catalogs, cache, jobs)
+    outputs = [prefixed("site/", o) for o in render_site(config, pages, catalogs, cache.within("site/"), jobs)]
     problems = tuple(run_checks(config, pages, outputs))
     result = BuildResult(tuple(outputs), problems)
     if result.failed(options.strict) or not options.write:
         return result
     # Everything is rendered and checked: now write, all at once.
-    write_outputs(options.out_dir, outputs)
+    write_outputs(options.out_dir, outputs, cache)
+    cache.save(outputs, sources, problems)
     return BuildResult(tuple(outputs), problems, written=True)
 
 
@@ -78,9 +94,10 @@ def check_out_dir(config: Config, out_dir: Path) -> None:
                                "choose a folder such as build/", config.config_file, None)
 
 
-def write_outputs(out_dir: Path, outputs: list[Output]) -> None:
-    """Write every output into a fresh folder beside out_dir, then swap it into place, so a
-    reader (or a failed build) never sees a half-written build."""
+def write_outputs(out_dir: Path, outputs: list[Output], cache: BuildCache | None = None) -> None:
+    """Write every output so that a reader (or a failed build) never sees a half-written build:
+    into a fresh folder swapped into place, or, where the cache vouches that out_dir is exactly
+    what the last build wrote, only the changed files, each replaced whole once all are written."""
     paths = [o.path for o in outputs]
     if len(set(paths)) != len(paths):
         twice = sorted({p for p in paths if paths.count(p) > 1})
@@ -89,16 +106,36 @@ def write_outputs(out_dir: Path, outputs: list[Output]) -> None:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     try:
-        for output in outputs:
+        in_place = cache is not None and cache.intact
+        changed = [o for o in outputs if not (in_place and cache.unchanged(o.path, o.data))]
+        for output in changed:
             target = (staging / output.path).resolve()
             if not target.is_relative_to(staging):
                 raise PublishError(f"refusing to write outside the output folder: {output.path}")
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(output.data)
-        _swap(staging, out_dir)
+        if in_place:
+            _replace(staging, out_dir, changed, set(cache.records) - set(paths))
+        else:
+            _swap(staging, out_dir)
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _replace(staging: Path, out_dir: Path, changed: list[Output], stale: set[str]) -> None:
+    """Move the written files over their old versions and delete outputs no longer made."""
+    for output in changed:
+        target = out_dir / output.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / output.path, target)
+    for path in sorted(stale, reverse=True):
+        target = out_dir / path
+        target.unlink(missing_ok=True)
+        for parent in target.parents:
+            if parent == out_dir or any(parent.iterdir()):
+                break
+            parent.rmdir()
 
 
 def _swap(staging: Path, out_dir: Path) -> None:
@@ -108,4 +145,7 @@ def _swap(staging: Path, out_dir: Path) -> None:
         os.rename(out_dir, old / out_dir.name)
     os.rename(staging, out_dir)
     if old is not None:
+        kept = old / out_dir.name / CACHE_FOLDER
+        if kept.is_dir():  # the Markdown renderings stay valid whatever happened to the outputs
+            os.rename(kept, out_dir / CACHE_FOLDER)
         shutil.rmtree(old, ignore_errors=True)

@@ -34,10 +34,13 @@ def cli() -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: <project>/build). Replaced whole, only after a good build.")
 @STRICT
-def build_command(project: Path, out_dir: Path | None, strict: bool) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes to render with (default: one per core).")
+@click.option("--no-cache", is_flag=True, help="Render everything, ignoring what the last build made.")
+def build_command(project: Path, out_dir: Path | None, strict: bool, jobs: int | None, no_cache: bool) -> None:
     """Build the site into <out>/site and the PDF editions into <out>/pdf."""
     started = time.perf_counter()
-    result = _run(project, out_dir, strict, write=True)
+    result = _run(project, out_dir, strict, write=True, jobs=jobs, cache=not no_cache)
     pages = sum(1 for o in result.outputs if o.path.endswith(".html"))
     click.echo(f"Built {pages} HTML pages into {out_dir or project / 'build'} "
                f"in {time.perf_counter() - started:.2f} s", err=True)
@@ -52,10 +55,11 @@ def check_command(project: Path, strict: bool) -> None:
     click.echo(f"No problems in {len(result.outputs)} outputs." if not result.problems else "", err=True)
 
 
-def _run(project: Path, out_dir: Path | None, strict: bool, write: bool) -> BuildResult:
+def _run(project: Path, out_dir: Path | None, strict: bool, write: bool, jobs: int | None = None,
+         cache: bool = True) -> BuildResult:
     try:
         config = load_config(project)
-        result = build(config, BuildOptions(out_dir or config.project_dir / "build", strict, write))
+        result = build(config, BuildOptions(out_dir or config.project_dir / "build", strict, write, jobs, cache))
     except PublishError as exc:
         _fail([str(exc)])
     for problem in result.problems:

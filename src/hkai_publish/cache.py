@@ -1,0 +1,367 @@
+"""The build cache: what the last good build was made from, so that a rebuild redoes only what
+changed. A wrong cache is worse than none, so every entry is keyed by a digest of *all* that
+made it (sources, templates with what they include, catalogue, config, this package's code),
+and an output is reused only while the file the last build wrote is still there, unchanged."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import logging
+import os
+import pickle
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Iterable
+
+import babel
+import jinja2
+import jinja2.meta
+import markdown
+import yaml
+
+log = logging.getLogger(__name__)
+
+FOLDER = ".cache"
+"""Inside the output folder: deleting build/ deletes the cache too. Deploy build/site, not build/."""
+FORMAT = 1
+
+
+def package_fingerprint() -> str:
+    """This package's code and the versions of the libraries that shape its output."""
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for module in (jinja2, markdown, babel, yaml):
+        h.update(f"{module.__name__}={getattr(module, '__version__', '?')}\0".encode())
+    h.update(str(FORMAT).encode())
+    return h.hexdigest()
+
+
+def source_fingerprint(project_dir: Path, folders: Iterable[Path]) -> str:
+    """Every byte a publication is made from (its pyproject.toml and every file in `folders`),
+    with the project's place, this package's code and SOURCE_DATE_EPOCH."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{project_dir}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}\0{package_fingerprint()}\0".encode())
+    config = project_dir / "pyproject.toml"
+    h.update(config.read_bytes() if config.is_file() else b"\0none")
+    for folder in folders:
+        for root, dirs, files in os.walk(folder, followlinks=True):
+            dirs.sort()
+            for name in sorted(files):
+                path = os.path.join(root, name)
+                data = Path(path).read_bytes()
+                h.update(f"\0{path}\0{len(data)}\0".encode() + data)
+    return h.hexdigest()
+
+
+class Digester:
+    """Stable digests of build inputs: equal digests mean equal values, across runs and processes.
+    Takes text, numbers, dates, paths, sequences, mappings and dataclasses (fields only); anything
+    else is a TypeError, because a value the digest cannot see would make the cache wrong.
+    Dataclass instances are digested once per build: pages share documents, nav items, config."""
+
+    def __init__(self) -> None:
+        self._memo: dict[int, tuple[object, bytes]] = {}
+        self._fields: dict[type, tuple[str, ...]] = {}
+
+    def hexdigest(self, *values: Any) -> str:
+        parts: list[bytes] = []
+        self._feed_all(values, parts)
+        return hashlib.blake2b(b"".join(parts), digest_size=16).hexdigest()
+
+    def seed(self, value: Any, digest: str) -> None:
+        """Take `digest` (of the inputs `value` is a pure function of) as the dataclass `value`'s
+        digest: cheaper than digesting a large value (a page's HTML) again."""
+        self._memo[id(value)] = (value, bytes.fromhex(digest))
+
+    def _dataclass(self, value: Any) -> bytes:
+        known = self._memo.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        kind = type(value)
+        names = self._fields.get(kind)
+        if names is None:
+            names = self._fields[kind] = tuple(f.name for f in dataclasses.fields(value))
+        parts = [b"D", kind.__qualname__.encode(), b"("]
+        self._feed_all([getattr(value, name) for name in names], parts)
+        digest = hashlib.blake2b(b"".join(parts), digest_size=16).digest()
+        self._memo[id(value)] = (value, digest)  # holding the value keeps its id from being reused
+        return digest
+
+    def _feed_all(self, values: Iterable[Any], out: list[bytes]) -> None:
+        # Text and dataclasses handled inline: a page's inputs are a few hundred of them, and
+        # a call per value doubled the time a warm build spent here.
+        for value in values:
+            kind = type(value)
+            if kind is str:
+                data = value.encode("utf-8", "surrogatepass")
+                out.append(b"s%d:" % len(data))
+                out.append(data)
+            elif hasattr(kind, "__dataclass_fields__"):
+                out.append(b"@" + self._dataclass(value))
+            else:
+                self._feed(value, out)
+
+    def _feed(self, value: Any, out: list[bytes]) -> None:
+        kind = type(value)
+        if kind is str or hasattr(kind, "__dataclass_fields__"):
+            self._feed_all((value,), out)
+        elif value is None or kind is bool:
+            out.append(b"N" if value is None else b"T" if value else b"F")
+        elif kind is int or kind is float:
+            out.append(b"n" + repr(value).encode() + b";")
+        elif kind is tuple or kind is list:
+            out.append(b"(")
+            self._feed_all(value, out)
+            out.append(b")")
+        elif kind is dict or kind is MappingProxyType:
+            out.append(b"{")
+            self._feed_all([part for item in value.items() for part in item], out)
+            out.append(b"}")
+        elif kind is bytes:
+            out.append(b"b%d:" % len(value) + value)
+        elif isinstance(value, (dt.date, dt.datetime, dt.time)):
+            out.append(b"t" + kind.__name__.encode() + value.isoformat().encode() + b";")
+        elif isinstance(value, Path):
+            self._feed(("path", str(value)), out)
+        elif isinstance(value, str):  # jinja2's Markup and friends escape differently from str
+            self._feed((kind.__qualname__, str(value)), out)
+        elif isinstance(value, (frozenset, set)):
+            items = sorted(self.hexdigest(item) for item in value)
+            self._feed(("set", *items), out)
+        else:
+            raise TypeError(f"cannot digest a {kind.__qualname__} for the build cache")
+
+
+def template_closure(env: jinja2.Environment, name: str) -> list[str] | None:
+    """`name` and every template it extends, includes or imports, however deep; None when one of
+    them names another by an expression (then any template could matter)."""
+    seen, todo = set(), [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        source, _, _ = env.loader.get_source(env, current)
+        for ref in jinja2.meta.find_referenced_templates(env.parse(source)):
+            if ref is None:
+                return None
+            todo.append(ref)
+    return sorted(seen)
+
+
+def template_fingerprint(env: jinja2.Environment, name: str) -> str:
+    """A digest of the sources a template's output can depend on (all templates where unsure).
+    A template that fails to parse gets a digest of its bytes: rendering it reports the error."""
+    try:
+        names = template_closure(env, name)
+    except (jinja2.TemplateError, OSError):
+        names = None
+    if names is None:
+        names = sorted(env.list_templates())
+    h = hashlib.blake2b(digest_size=16)
+    for each in names:
+        try:
+            source = env.loader.get_source(env, each)[0]
+        except jinja2.TemplateNotFound:
+            source = "\0missing"
+        h.update(each.encode() + b"\0" + source.encode("utf-8", "surrogatepass") + b"\0")
+    return h.hexdigest()
+
+
+def file_fingerprint(path: Path | None) -> str:
+    if path is None or not path.is_file():
+        return "none"
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Record:
+    """What the last good build wrote at one output path."""
+
+    key: str | None
+    """Digest of the inputs the output was made from; None for outputs made every time."""
+    sha: str
+    size: int
+    mtime_ns: int
+
+
+class BuildCache:
+    """Read once at the start of a build; saved only after a build was written, so a failed
+    build leaves it (and the output folder) as the last good build left them.
+
+    Besides the record of each output, it keeps tables of values by key (Markdown renderings,
+    parsed front matter): a table keeps the entries the last build used, so it does not grow.
+    It is one pickle file, trusted as the output folder itself is."""
+
+    def __init__(self, out_dir: Path, enabled: bool = True):
+        self.out_dir = out_dir.resolve()
+        self.path = self.out_dir / FOLDER / "state.pickle"
+        self.enabled = enabled
+        self.package = package_fingerprint()
+        self.digester = Digester()
+        self.records: dict[str, Record] = {}
+        self.dirs: dict[str, int] = {}
+        self.keys: dict[str, str] = {}
+        """Output path -> key, for outputs made this build from a key."""
+        self.reused: set[str] = set()
+        self.intact = False
+        """Whether the output folder is exactly what the last build wrote: only then are its
+        files reused and updated in place."""
+        self._tables: dict[str, dict[str, Any]] = {}
+        self._used: dict[str, dict[str, Any]] = {}
+        self._stored = False
+        self._last: tuple[str, tuple] | None = None
+        """(source fingerprint, problems) of the last build."""
+        if enabled:
+            self._load()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        try:
+            state = pickle.loads(self.path.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+            return
+        if not isinstance(state, dict) or state.get("format") != FORMAT or state.get("package") != self.package:
+            return  # another version of the code made it: trust nothing
+        self.records = {path: Record(*fields) for path, fields in state["outputs"].items()}
+        self.dirs = state["dirs"]
+        self._tables = state["tables"]
+        self._last = state["last"]
+        self.intact = self._outputs_intact()
+
+    def _outputs_intact(self) -> bool:
+        """Whether the output folder holds exactly what the last build wrote there (by size and
+        modification time, as git's index does; a folder's time changes when a file is added)."""
+        try:
+            for folder, mtime_ns in self.dirs.items():
+                if os.stat(self.out_dir / folder).st_mtime_ns != mtime_ns:
+                    return False
+            for path, record in self.records.items():
+                st = os.stat(self.out_dir / path)
+                if st.st_size != record.size or st.st_mtime_ns != record.mtime_ns:
+                    return False
+        except OSError:
+            return False
+        return bool(self.records)
+
+    def previous_build(self, sources: str) -> tuple[list[Any], tuple] | None:
+        """The last build's (outputs, problems), read back from the output folder, if it was made
+        from the same sources (see source_fingerprint) and its files are all still there."""
+        if not self.intact or self._last is None or self._last[0] != sources:
+            return None
+        from hkai_publish.site import Output  # here: site imports this module
+
+        try:
+            outputs = [Output(path, (self.out_dir / path).read_bytes()) for path in self.records]
+        except OSError:
+            return None
+        self.reused.update(self.records)
+        return outputs, self._last[1]
+
+    def key(self, *values: Any) -> str:
+        """The cache key of an output made from `values` (with this package's fingerprint)."""
+        return self.digester.hexdigest(self.package, *values)
+
+    def reuse(self, path: str, key: str) -> bytes | None:
+        """The bytes the last build wrote at `path` if it made them from the same key."""
+        self.keys[path] = key
+        record = self.records.get(path)
+        if not self.intact or record is None or record.key != key:
+            return None
+        try:
+            data = (self.out_dir / path).read_bytes()
+        except OSError:
+            return None
+        self.reused.add(path)
+        return data
+
+    def within(self, prefix: str) -> CacheView:
+        """This cache as a stage sees it: output paths relative to `prefix` (`site/`, `pdf/`)."""
+        return CacheView(self, prefix)
+
+    def lookup(self, table: str, key: str) -> Any | None:
+        """The value an earlier build stored under `key` in `table`, or None."""
+        if not self.enabled:
+            return None
+        value = self._tables.get(table, {}).get(key)
+        if value is not None:
+            self._used.setdefault(table, {})[key] = value
+        return value
+
+    def store(self, table: str, key: str, value: Any) -> None:
+        if self.enabled:
+            self._used.setdefault(table, {})[key] = value
+            self._stored = True
+
+    # -- writing (after the outputs were written) -------------------------------------------
+
+    def unchanged(self, path: str, data: bytes) -> bool:
+        """Whether the last build wrote exactly `data` at `path` and it is still there."""
+        if not self.intact:
+            return False
+        if path in self.reused:
+            return True
+        record = self.records.get(path)
+        return record is not None and record.size == len(data) and record.sha == _sha(data)
+
+    def save(self, outputs: Iterable[Any], sources: str | None = None, problems: tuple = ()) -> None:
+        """Record what was just written to the output folder, the values used from tables, and
+        the sources fingerprint and problems of this build."""
+        if not self.enabled:
+            return
+        try:
+            self._save(outputs, (sources, tuple(problems)) if sources else None)
+        except OSError as exc:  # a cache that cannot be saved costs time on the next build, nothing else
+            log.warning("could not save the build cache in %s: %s", self.path.parent, exc)
+
+    def _save(self, outputs: Iterable[Any], last: tuple[str, tuple] | None) -> None:
+        records, folders = {}, {"."}
+        for output in outputs:
+            old = self.records.get(output.path)
+            if old is not None and output.path in self.reused:  # not written this build
+                sha, size, mtime_ns = old.sha, old.size, old.mtime_ns
+            else:
+                st = os.stat(self.out_dir / output.path)
+                sha, size, mtime_ns = _sha(output.data), st.st_size, st.st_mtime_ns
+            records[output.path] = (self.keys.get(output.path), sha, size, mtime_ns)
+            parent = os.path.dirname(output.path)
+            while parent and parent not in folders:
+                folders.add(parent)
+                parent = os.path.dirname(parent)
+        self.path.parent.mkdir(exist_ok=True)
+        dirs = {folder: os.stat(self.out_dir / folder).st_mtime_ns for folder in sorted(folders)}
+        old_records = {path: tuple(dataclasses.astuple(r)) for path, r in self.records.items()}
+        tables_same = not self._stored and all(len(self._used.get(t, {})) == len(v) for t, v in self._tables.items())
+        if self.intact and records == old_records and dirs == self.dirs and tables_same and last == self._last:
+            return  # a build that changed nothing: the state on disk is still true
+        state = {"format": FORMAT, "package": self.package, "outputs": records, "dirs": dirs, "tables": self._used,
+                 "last": last}
+        _write_atomic(self.path, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+class CacheView:
+    """A BuildCache for one stage, whose output paths lack the stage's folder prefix."""
+
+    def __init__(self, cache: BuildCache, prefix: str):
+        self.cache, self.prefix = cache, prefix
+
+    def key(self, *values: Any) -> str:
+        return self.cache.key(*values)
+
+    def reuse(self, path: str, key: str) -> bytes | None:
+        return self.cache.reuse(self.prefix + path, key)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp.write_bytes(data)
+    os.replace(temp, path)
