@@ -45,6 +45,14 @@ class BuildResult:
     def failed(self, strict: bool) -> bool:
         return bool(self.errors or (strict and self.warnings))
 
+    def report(self, strict: bool) -> list[str]:
+        """What a person reads: one `path:line: message` per problem, then why the build stopped."""
+        lines = [str(p) if p.severity == "error" else f"{p} ({p.severity})" for p in self.problems]
+        if self.failed(strict):
+            summary = f"Aborted: {len(self.errors)} error(s), {len(self.warnings)} warning(s)"
+            lines.append(summary + (" in strict mode." if strict and not self.errors else "."))
+        return lines
+
 
 def build(config: Config, options: BuildOptions) -> BuildResult:
     """Load, pair, render and check the publication; write build/ only if nothing failed."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import sys
 import time
@@ -12,6 +13,7 @@ import click
 from hkai_publish.build import BuildOptions, BuildResult, build
 from hkai_publish.config import load_config
 from hkai_publish.errors import PublishError
+from hkai_publish.serve import serve
 
 PROJECT = click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path),
                        default=Path("."), show_default=True, help="The publication's folder.")
@@ -52,19 +54,35 @@ def check_command(project: Path, strict: bool) -> None:
     click.echo(f"No problems in {len(result.outputs)} outputs." if not result.problems else "", err=True)
 
 
+@cli.command("serve")
+@PROJECT
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1; 0 picks a free one.")
+def serve_command(project: Path, port: int) -> None:
+    """Build, serve the site on this computer only, and rebuild and reload open pages whenever
+    content/, templates/, locales/ or pyproject.toml change. Ctrl-C stops."""
+    try:
+        serve(project, port, echo=lambda line: click.echo(line, err=True))
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        raise click.BadParameter(f"port {port} is already in use. Stop the other server, or choose "
+                                 "another port (--port 0 picks a free one).", param_hint="--port") from None
+
+
 def _run(project: Path, out_dir: Path | None, strict: bool, write: bool) -> BuildResult:
     try:
         config = load_config(project)
         result = build(config, BuildOptions(out_dir or config.project_dir / "build", strict, write))
     except PublishError as exc:
         _fail([str(exc)])
-    for problem in result.problems:
-        click.echo(f"{problem} ({problem.severity})" if problem.severity != "error" else str(problem), err=True)
+    lines = result.report(strict)
     if result.failed(strict):
-        errors, warnings = len(result.errors), len(result.warnings)
-        summary = f"Aborted: {errors} error(s), {warnings} warning(s)"
-        _fail([summary + (" in strict mode." if strict and not errors else ".") +
-               (" The previous build was left in place." if write else "")])
+        _fail(lines[:-1] + [lines[-1] + (" The previous build was left in place." if write else "")])
+    for line in lines:
+        click.echo(line, err=True)
     return result
 
 
