@@ -10,8 +10,8 @@ cd "$(dirname "$0")/.."
 # and gettext's msgfmt for catalogue checks.
 packages=(fonts-noto-cjk fonts-noto-core libharfbuzz-subset0 gettext)
 if [[ "${1:-}" == "--test" ]]; then
-  # pdftotext/pdffonts to read PDFs back; Chromium for the browser tests.
-  packages+=(poppler-utils chromium chromium-driver)
+  # pdftotext/pdffonts to read PDFs back; Chromium for the browser tests; Java for the Nu HTML Checker.
+  packages+=(poppler-utils chromium chromium-driver default-jre-headless)
 fi
 
 missing=()
