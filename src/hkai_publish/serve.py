@@ -123,14 +123,15 @@ def rebuild(project: Path, out_dir: Path, state: LiveState, echo, done: str) -> 
         config, lines, failed = None, [str(exc)], True
     except Exception:  # a bug in this project: say so, keep serving the last good build
         config, lines, failed = None, ["Internal error (please report it):", traceback.format_exc()], True
+    # Pages first, terminal second: once the terminal says it, the pages have been told.
+    if failed:
+        state.publish("\n".join(lines))
+        lines.append("The build failed; still serving the last good build. Save a fix to rebuild.")
+    else:
+        state.publish(None, url_path(config.base_url), config.default_locale.folder)
+        lines.append(f"{done} in {time.perf_counter() - started:.2f} s.")
     for line in lines:
         echo(line)
-    if failed:
-        echo("The build failed; still serving the last good build. Save a fix to rebuild.")
-        state.publish("\n".join(lines))
-        return
-    echo(f"{done} in {time.perf_counter() - started:.2f} s.")
-    state.publish(None, url_path(config.base_url), config.default_locale.folder)
 
 
 def url_path(base_url: str) -> str:

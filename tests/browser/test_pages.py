@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 
@@ -125,14 +126,18 @@ def test_screenshots_of_both_languages_at_desktop_and_phone_widths(browser, site
     content, else the fixture site)."""
     base = publication_url or site_url
     folder = ARTIFACTS / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
     for width, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         context = browser.new_context(viewport=viewport, is_mobile=width == "phone")
         try:
             page = context.new_page()
             page.goto(base + "en/")
-            first = page.locator("nav.sections ol a").first.get_attribute("href")
-            for path in ("", "en/", "zh-hant/", f"en/{first.strip('./')}/", f"zh-hant/{first.strip('./')}/"):
+            slugs = [href.strip("./") for href in page.locator("nav.sections ol a").evaluate_all(
+                "links => links.map(a => a.getAttribute('href'))")]
+            paths = ["", "en/", "zh-hant/"] + [f"{lang}/{slug}/" for slug in {slugs[0], slugs[-1]}
+                                               for lang in ("en", "zh-hant")]
+            for path in paths:
                 page.goto(base + path)
                 name = re.sub(r"[^a-z0-9]+", "-", path).strip("-") or "language-choice"
                 shot = folder / f"{width}-{name}.png"
