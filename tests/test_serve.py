@@ -63,6 +63,22 @@ def test_serves_the_build_under_the_base_url_path_with_the_reload_script(make_pr
     assert status == 302 and headers["Location"] == "/hkai/"
 
 
+def test_listens_on_this_computer_only(make_project, serve_project):
+    server = serve_project(make_project())
+    port = int(server.url.split(":")[2].split("/")[0])
+    others = {socket.gethostbyname(socket.gethostname())}
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # no packet is sent: this only picks the outward address
+            others.add(probe.getsockname()[0])
+        except OSError:
+            pass  # no network at all
+    for address in others - {"127.0.0.1", "0.0.0.0"}:
+        with socket.socket() as client:
+            client.settimeout(2)
+            assert client.connect_ex((address, port)) != 0, f"reachable on {address}"
+
+
 def test_unknown_paths_get_the_404_page_of_their_language(make_project, serve_project):
     server = serve_project(make_project())
     for path, lang in (("zh-hant/no-such-page/", "zh-Hant-HK"), ("no-such-page", "en-HK"),

@@ -29,6 +29,7 @@ import watchfiles
 from hkai_publish.build import BuildOptions, build
 from hkai_publish.config import load_config
 from hkai_publish.errors import PublishError, display_path
+from hkai_publish.site import base_path
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +104,9 @@ def serve(project: Path, port: int, out_dir: Path | None = None, echo=print) -> 
         echo(f"Serving {url} (Ctrl-C to stop). Watching {watched} and {CONFIG_FILE}.")
         while True:
             changed = wait_for_changes(changes)
-            names = ", ".join(sorted(display_path(p) for p in changed)[:3])
-            rebuild(project, out_dir, state, echo, f"Rebuilt after changes to {names}")
+            names = sorted(display_path(p) for p in changed)
+            more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+            rebuild(project, out_dir, state, echo, f"Rebuilt after changes to {', '.join(names[:3])}{more}")
     finally:
         state.stop()
         server.shutdown()
@@ -128,15 +130,10 @@ def rebuild(project: Path, out_dir: Path, state: LiveState, echo, done: str) -> 
         state.publish("\n".join(lines))
         lines.append("The build failed; still serving the last good build. Save a fix to rebuild.")
     else:
-        state.publish(None, url_path(config.base_url), config.default_locale.folder)
+        state.publish(None, base_path(config), config.default_locale.folder)
         lines.append(f"{done} in {time.perf_counter() - started:.2f} s.")
     for line in lines:
         echo(line)
-
-
-def url_path(base_url: str) -> str:
-    """`https://example.org/hkai/` → `/hkai/`."""
-    return "/" + base_url.split("://", 1)[1].partition("/")[2]
 
 
 def start_watchers(project: Path, stop: threading.Event, changes: queue.Queue) -> list[threading.Event]:
@@ -194,12 +191,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         super().__init__(*args, **kwargs)
 
     def do_GET(self) -> None:
-        path = urlsplit(self.path).path
-        if path == EVENTS_PATH:
+        if urlsplit(self.path).path == EVENTS_PATH:
             return self.send_events()
-        prefix = self.state.status.url_prefix
-        if path in ("/", prefix.rstrip("/")) and path != prefix:
-            return self.redirect(prefix)
         super().do_GET()
 
     def translate_path(self, path: str) -> str:
@@ -210,6 +203,9 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         return super().translate_path("/" + path[len(prefix):])
 
     def send_head(self):
+        path, prefix = urlsplit(self.path).path, self.state.status.url_prefix
+        if path in ("/", prefix.rstrip("/")) and path != prefix:
+            return self.redirect(prefix)
         target = Path(self.translate_path(self.path))
         if target.is_dir() and urlsplit(self.path).path.endswith("/"):
             target = target / "index.html"
