@@ -13,7 +13,10 @@ from typing import Iterator
 import click
 
 from hkai_publish import i18n, status
-from hkai_publish.build import BuildOptions, BuildResult, build
+from hkai_publish.build import BuildOptions, BuildResult, build, check_out_dir, write_outputs
+from hkai_publish.handoff import make_handoff
+from hkai_publish.handoff_import import plan_imports, write_imports
+from hkai_publish.locales import parse_locale
 from hkai_publish.config import Config, load_config
 from hkai_publish.errors import Problem, PublishError, display_path
 
@@ -232,6 +235,60 @@ def mark_command(ctx: click.Context, paths: tuple[Path, ...], project: Path | No
         click.echo(f"{display_path(doc.path)}: source_hash {value}", err=True)
     click.echo(f"{len(changed)} of {len(paths)} page(s) marked up to date"
                + ("" if len(changed) == len(paths) else " (the others already were)"), err=True)
+
+
+# ---- Hand-off ------------------------------------------------------------------------------------
+@cli.group("handoff", invoke_without_command=True)
+@PROJECT
+@click.option("--locale", "tags", multiple=True, metavar="TAG",
+              help="Language to hand off, e.g. zh-Hant-HK (repeatable; default: every translated one).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: <project>/handoff). Replaced whole.")
+@click.option("--zip", "as_zip", is_flag=True, help="One zip per language instead of folders.")
+@click.pass_context
+def handoff_group(ctx: click.Context, project: Path, tags: tuple[str, ...], out_dir: Path | None, as_zip: bool) -> None:
+    """Write what a translator or agency needs, per language: README.md (what to translate, word
+    counts), xliff/<page>.xlf for missing and outdated pages (XLIFF 1.2, previous translations
+    included), memory.tmx (published translations) and messages.po (UI strings).
+
+    `hkai-publish handoff import FILE…` takes the translated files back.
+    """
+    ctx.obj = {"project": project}
+    if ctx.invoked_subcommand is not None:
+        return
+    with _user_errors():
+        config = load_config(project)
+        try:
+            locales = [parse_locale(tag) for tag in tags]
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--locale") from None
+        if unknown := [loc.tag for loc in locales if loc not in i18n.translated_locales(config)]:
+            raise click.BadParameter(f"{', '.join(unknown)} is not a translated language of this publication",
+                                     param_hint="--locale")
+        out = out_dir or config.project_dir / "handoff"
+        check_out_dir(config, out)
+        outputs = make_handoff(config, locales or None, as_zip)
+        write_outputs(out, outputs)
+    for output in outputs:
+        if output.path.endswith((".zip", "README.md")):
+            click.echo(display_path(out / output.path), err=True)
+
+
+@handoff_group.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@SUB_PROJECT
+@click.pass_context
+def import_command(ctx: click.Context, files: tuple[Path, ...], project: Path | None) -> None:
+    """Put translated FILES back: each .xlf page into content/<language>/ (marked up to date with
+    the version handed off), a .po into locales/. Nothing is written if any file has a problem."""
+    with _user_errors():
+        imports, problems = plan_imports(_config(ctx, project), list(files))
+        _report(problems, strict=False)
+        written = write_imports(imports)
+    for item, changed in written:
+        note = "" if item.current else " (the original changed since the hand-off: still outdated)"
+        click.echo(f"{display_path(item.target)}: {'imported' if changed else 'unchanged'} from "
+                   f"{display_path(item.source)}{note}", err=True)
 
 
 def main() -> None:

@@ -51,7 +51,7 @@ class Document:
     body_line: int
     """Line of the source file on which the body starts, for `file:line` messages."""
     hash: str
-    """SHA-256 of the body: what a translation records as `source_hash`."""
+    """SHA-256 of `translatable_text`: the version a translation records as `source_hash`."""
 
     @property
     def title(self) -> str:
@@ -79,7 +79,7 @@ class Document:
 
     @property
     def source_hash(self) -> str | None:
-        """For a translation: the hash (prefix) of the original's body it was translated from."""
+        """For a translation: the hash (prefix) of the original version it was translated from."""
         return self.meta.get("source_hash")
 
     @property
@@ -162,12 +162,17 @@ def load_document(path: Path, folder: Path, locale: Locale) -> Document:
         raise ContentError(f"file name {key!r} cannot be a URL: use lower-case letters, digits, '-' and '_'",
                            path, 1)
     _check_slug(meta, match.group(1) or "", path)
-    return Document(path, key, locale, MappingProxyType(meta), body, body_line, body_hash(body))
+    digest = hashlib.sha256(translatable_text(meta, body).encode("utf-8")).hexdigest()
+    return Document(path, key, locale, MappingProxyType(meta), body, body_line, digest)
 
 
-def body_hash(body: str) -> str:
-    """The SHA-256 of a page body: the version a translation says it was made from."""
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+def translatable_text(meta: Mapping[str, Any], body: str) -> str:
+    """What a translator translates: title, summary and body. A change to any of them (not to the
+    order or dates) makes the translations outdated; status diffs this text."""
+    head = f"title: {meta.get('title', '')}\n"
+    if meta.get("summary"):
+        head += f"summary: {meta['summary']}\n"
+    return f"{head}\n{body}"
 
 
 def _parse_front_matter(source: str, path: Path) -> dict[str, Any]:

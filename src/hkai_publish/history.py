@@ -9,7 +9,11 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from hkai_publish.content import FRONT_MATTER, body_hash
+import hashlib
+
+import yaml
+
+from hkai_publish.content import FRONT_MATTER, translatable_text
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +27,14 @@ class Revision:
     """Commit date, YYYY-MM-DD."""
     path: str
     """The file's path in the repository at that commit (it may have been renamed since)."""
+    meta: dict
+    """Its front matter."""
     body: str
+
+    @property
+    def text(self) -> str:
+        """Its `translatable_text`: title, summary, body."""
+        return translatable_text(self.meta, self.body)
 
 
 def _git(folder: Path, *args: str) -> str | None:
@@ -53,14 +64,21 @@ def find_revision(path: Path, source_hash: str) -> Revision | None:
         commit, date = lines[0].split(" ", 1)
         # `log --name-only` names the file from the repository root, as `show commit:path` wants it.
         text = _git(Path(root.strip()), "show", f"{commit}:{lines[-1]}")
-        body = page_body(text) if text is not None else None
-        if body is not None and body_hash(body).startswith(source_hash):
-            return Revision(commit, date, lines[-1], body)
+        page = read_page(text) if text is not None else None
+        if page and hashlib.sha256(translatable_text(*page).encode()).hexdigest().startswith(source_hash):
+            return Revision(commit, date, lines[-1], *page)
     return None
 
 
-def page_body(text: str) -> str | None:
-    """A Markdown source's body, exactly as content.py reads it (so hashes agree)."""
+def read_page(text: str) -> tuple[dict, str] | None:
+    """A committed source's front matter and body, read as content.py reads them (so hashes
+    agree); None for a version that was not a valid page."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     match = FRONT_MATTER.match(text)
-    return text[match.end():] if match else None
+    if not match:
+        return None
+    try:
+        meta = yaml.safe_load(match.group(1) or "") or {}
+    except yaml.YAMLError:
+        return None
+    return (meta, text[match.end():]) if isinstance(meta, dict) else None

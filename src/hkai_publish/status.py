@@ -11,7 +11,7 @@ from typing import Any
 
 from hkai_publish.config import Config
 from hkai_publish.content import FRONT_MATTER, Document, Entry, TranslationState, load_documents, \
-    pair_documents, translation_state
+    pair_documents, translatable_text, translation_state
 from hkai_publish.errors import ContentError, display_path
 from hkai_publish.files import read_text, write_if_changed
 from hkai_publish.history import Revision, find_revision
@@ -69,7 +69,8 @@ def page_status(config: Config, entry: Entry, locale: Locale, history: bool = Tr
     if revision is None:
         return PageStatus(entry, state, translation)
     name = relative(entry.original.path, config.project_dir)
-    lines = difflib.unified_diff(revision.body.splitlines(keepends=True), entry.original.body.splitlines(keepends=True),
+    now = translatable_text(entry.original.meta, entry.original.body)
+    lines = difflib.unified_diff(revision.text.splitlines(keepends=True), now.splitlines(keepends=True),
                                  f"{name} @ {revision.commit[:12]} ({revision.date})", f"{name} (now)", n=1)
     diff = "".join(line if line.endswith("\n") else line + "\n" for line in lines)
     return PageStatus(entry, state, translation, revision, diff)
@@ -133,7 +134,7 @@ def _describe(page: PageStatus) -> str:
         return f"{where}: records no source_hash; check it, then `hkai-publish status mark {where}`"
     if page.state is TranslationState.OUTDATED:
         since = (f"commit {page.revision.commit[:12]} ({page.revision.date})" if page.revision
-                 else f"version {page.translation.source_hash} (not found in git history)")
+                 else f"version {page.translation.source_hash}")
         return f"{where}: {original} changed since {since}"
     return where
 
