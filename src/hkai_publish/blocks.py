@@ -186,9 +186,9 @@ def join_body(skeleton: Sequence[str | int], texts: Mapping[str, str]) -> str:
 
 
 def count_words(text: str) -> int:
-    """Words to translate: each CJK character counts as one, like a word elsewhere; link targets
-    and Markdown punctuation do not count."""
-    return len(WORD.findall(MARKUP.sub(" ", text)))
+    """Words to translate: each CJK character counts as one, like a word elsewhere; punctuation,
+    link targets and Markdown syntax do not count."""
+    return sum(1 for word in WORD.findall(MARKUP.sub(" ", text)) if any(c.isalnum() for c in word))
 
 
 def align(a: Split, b: Split) -> list[tuple[Segment, Segment]]:

@@ -99,15 +99,17 @@ def extract(config: Config) -> tuple[Path, bool, int]:
     if path.is_file():
         with path.open("rb") as handle:
             catalog.creation_date = read_po(handle).creation_date
-        if serialize(catalog, template=True) != path.read_bytes():
+        if serialize(catalog) != path.read_bytes():
             catalog.creation_date = source_date()
-    changed = write_if_changed(path, serialize(catalog, template=True))
+    changed = write_if_changed(path, serialize(catalog))
     return path, changed, len(catalog)
 
 
-def serialize(catalog: Catalog, template: bool = False) -> bytes:
+def serialize(catalog: Catalog) -> bytes:
+    """A catalogue as PO text, sorted. No `#| msgid` previous strings: Babel cannot read them back,
+    so they would churn (the fuzzy flag is the signal)."""
     buffer = io.BytesIO()
-    write_po(buffer, catalog, sort_output=True, include_previous=not template, width=76)
+    write_po(buffer, catalog, sort_output=True, width=76)
     return buffer.getvalue()
 
 
@@ -135,13 +137,15 @@ def init(config: Config, tag: str) -> Path:
     if locale not in config.locales:
         log.warning("%s is not in [tool.hkai-publish] languages yet: add it to build its edition", locale.tag)
     template = read_template(config)
-    with pot_path(config).open("rb") as handle:
-        catalog = read_po(handle, locale=locale.babel_id, domain=DOMAIN)
-    catalog.header_comment = template.header_comment
-    catalog.revision_date = template.creation_date
-    catalog.language_team = f"{locale.name} <{locale.tag}>"
-    catalog.last_translator = "hkai-publish"
-    catalog.fuzzy = False
+    catalog = Catalog(locale=locale.babel_id, domain=DOMAIN, project=template.project, version=template.version,
+                      header_comment=template.header_comment, msgid_bugs_address=template.msgid_bugs_address,
+                      creation_date=template.creation_date, revision_date=template.creation_date,
+                      last_translator="hkai-publish", language_team=f"{locale.name} <{locale.tag}>", fuzzy=False)
+    for m in template:
+        if m.id:
+            string = ("",) * catalog.num_plurals if m.pluralizable else ""
+            catalog.add(m.id, string, list(m.locations), flags=m.flags, auto_comments=m.auto_comments,
+                        user_comments=m.user_comments, context=m.context)
     write_if_changed(path, serialize(catalog))
     return path
 
@@ -166,6 +170,9 @@ def update(config: Config) -> list[UpdateResult]:
             log.warning("%s has no catalogue: run `hkai-publish i18n init %s`", locale.tag, locale.tag)
             continue
         catalog = read_catalog(path, locale)
+        for message in catalog:
+            # Babel reads another tool's `#| msgid` (previous string) as a comment: drop it, stale.
+            message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
         before = {_key(m) for m in catalog if m.id}
         catalog.update(template, update_header_comment=False)
         added = sum(1 for m in catalog if m.id and _key(m) not in before)
