@@ -26,6 +26,7 @@ OPENERS = (
     (re.compile(r"^([ ]{0,3}\*\[[^\]]+\]:[ \t]*)"), "abbreviation"),
     (re.compile(r"^([ ]{0,3}:[ \t]+)"), "definition"),
 )
+CJK_MARKUP_BREAK = re.compile(rf"(?<=[{CJK_CHARS}])([*_`~]*)[ \t]*\n[ \t]*([*_`~\[]*)(?=[{CJK_CHARS}])")
 WORD = re.compile(rf"[{CJK_CHARS}]|[^\s{CJK_CHARS}]+")
 MARKUP = re.compile(r"\]\([^)]*\)|[*_`#>|]+|\{[^}]*\}")
 
@@ -176,8 +177,10 @@ def _table(lines: list[str], i: int, first_line: int, parts: _Parts) -> int:
 
 
 def one_line(texts: list[str]) -> str:
-    """Source lines of one block as one line: no space where a break fell between CJK characters."""
-    return re.sub(r"[ \t]*\n[ \t]*", " ", CJK_BREAK.sub("", "\n".join(texts)))
+    """Source lines of one block as one line: no space where a break fell between CJK characters,
+    also at the edge of inline markup (`和\n**創新**`), as markdown.py renders it."""
+    text = CJK_BREAK.sub("", "\n".join(texts))
+    return re.sub(r"[ \t]*\n[ \t]*", " ", CJK_MARKUP_BREAK.sub(r"\1\2", text))
 
 
 def join_body(skeleton: Sequence[str | int], texts: Mapping[str, str]) -> str:
