@@ -256,3 +256,16 @@ def test_handoff_as_zip(make_project):
         assert sorted(archive.namelist()) == [f"brochure-zh-hant/{name}" for name in
                                               ("README.md", "memory.tmx", "messages.po", "xliff/ethics.xlf")]
     assert run_cli("handoff", "--locale", "en-HK", "--project", str(project)).returncode == 2
+
+
+def test_import_reports_foreign_or_damaged_files(handed_off, tmp_path):
+    project = handed_off
+    no_header = tmp_path / "no-header.xlf"
+    text = (project / "handoff/zh-hant/xliff/extra.xlf").read_text(encoding="utf-8")
+    no_header.write_text(re.sub(r"<header>.*?</header>", "", text, flags=re.S), encoding="utf-8")
+    cases = {no_header: ":3: [xliff] the hand-off skeleton (<header><skl>) is missing or damaged",
+             project / "handoff/zh-hant/memory.tmx": ":3: [xliff] not an XLIFF 1.x file"}
+    for path, message in cases.items():
+        result = run_cli("handoff", "import", str(path), "--project", str(project))
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert result.stderr.startswith(str(path) + message), result.stderr

@@ -57,13 +57,20 @@ def write_imports(imports: list[Import]) -> list[tuple[Import, bool]]:
 
 def _plan_xliff(config: Config, path: Path, entries: dict[str, Entry], locales: dict[str, Locale],
                 imports: list[Import], problems: list[Problem]) -> None:
+    data = path.read_bytes()
     try:
-        store = Xliff12File.parsestring(path.read_bytes())
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError as exc:
         problems.append(Problem(path, exc.lineno, "xliff", f"not well-formed XML: {exc.msg}"))
         return
-    except (ValueError, AssertionError) as exc:
-        problems.append(Problem(path, 1, "xliff", f"not an XLIFF 1.2 file from `hkai-publish handoff`: {exc}"))
+    if etree.QName(root).localname != "xliff" or not root.get("version", "").startswith("1."):
+        problems.append(Problem(path, root.sourceline, "xliff", "not an XLIFF 1.x file: return the .xlf "
+                                "files `hkai-publish handoff` wrote (XLIFF 1.2)"))
+        return
+    try:
+        store = Xliff12File.parsestring(data)
+    except (ValueError, AssertionError, StopIteration) as exc:
+        problems.append(Problem(path, 1, "xliff", f"cannot read the XLIFF: {exc}"))
         return
     units = {}
     for unit in store.units:
