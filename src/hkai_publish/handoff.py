@@ -83,7 +83,7 @@ class Task:
         return sum(1 for p in self.previous.values() if p.exact)
 
 
-def plan_tasks(config: Config, entries: list[Entry], locale: Locale) -> list[Task]:
+def plan_tasks(entries: list[Entry], locale: Locale) -> list[Task]:
     """The missing and outdated pages of one language, with what is known of their previous
     translation."""
     tasks = []
@@ -190,7 +190,7 @@ def make_handoff(config: Config, locales: list[Locale] | None = None, as_zip: bo
     stats = {s.locale.tag: s for s in catalog_stats(config, template)}
     outputs = []
     for locale in locales or translated_locales(config):
-        tasks = plan_tasks(config, entries, locale)
+        tasks = plan_tasks(entries, locale)
         tmx, pairs = make_tmx(config, entries, locale)
         files = [Output(f"xliff/{t.entry.key}.xlf", make_xliff(config, t)) for t in tasks]
         files += [Output("messages.po", make_po(config, locale, template)), Output("memory.tmx", tmx)]
