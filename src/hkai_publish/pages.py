@@ -11,7 +11,7 @@ from typing import Mapping
 from hkai_publish.cache import BuildCache
 from hkai_publish.catalogs import LoadedCatalog
 from hkai_publish.config import Config
-from hkai_publish.content import Document, Entry
+from hkai_publish.content import Document, Entry, TranslationState, translation_state
 from hkai_publish.locales import Locale
 from hkai_publish.markdown import Heading, MarkdownRenderer, Rendered
 from hkai_publish.workers import run_tasks
@@ -33,6 +33,8 @@ class Page:
     """URL path relative to the site root, ending in '/': `zh-hant/government/`."""
     is_fallback: bool = False
     """True where the page shows the original because the translation is missing."""
+    is_outdated: bool = False
+    """True where the original changed since the version this translation records (`source_hash`)."""
 
     @property
     def output_path(self) -> str:
@@ -160,8 +162,10 @@ def make_pages(config: Config, entries: list[Entry], catalogs: Mapping[str, Load
     for entry, renderings in zip(entries, found):
         for locale, (rendered, _) in zip(config.locales, renderings):
             doc = entry.documents.get(locale.tag) or entry.original
+            outdated = doc is not entry.original and translation_state(entry.original, doc) is TranslationState.OUTDATED
             pages.append(Page(entry, locale, doc, rendered, page_path(locale, entry),
-                              is_fallback=doc is entry.original and locale != config.default_locale))
+                              is_fallback=doc is entry.original and locale != config.default_locale,
+                              is_outdated=outdated))
     return sorted(pages, key=lambda p: (config.locales.index(p.locale), p.entry.order))
 
 

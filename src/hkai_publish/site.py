@@ -50,6 +50,8 @@ def make_environment(config: Config, catalog: LoadedCatalog) -> jinja2.Environme
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    # As babel.cfg's `trimmed = true`: {% trans %} blocks are looked up as they were extracted.
+    env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_translations(catalog.translations, newstyle=True)
     locale = catalog.locale
     env.filters["format_date"] = lambda value, fmt="long": locale.format_date(value, fmt)
@@ -200,7 +202,7 @@ def _template_frame(exc: BaseException, env: jinja2.Environment) -> tuple[str | 
 
 def _common_context(config: Config, book: _Book | None, locale: Locale, here: str, current: Page | None,
                     absolute: bool = False, nav: tuple[tuple[NavItem, ...], int] | None = None) -> dict[str, Any]:
-    root_path = _url_path(config) if absolute else relative_url("", here) if here else ""
+    root_path = base_path(config) if absolute else relative_url("", here) if here else ""
 
     def url(target: str) -> str:
         return root_path + target if absolute else (relative_url(target, here) if here else target or "./")
@@ -224,7 +226,7 @@ def _common_context(config: Config, book: _Book | None, locale: Locale, here: st
     }
 
 
-def _url_path(config: Config) -> str:
+def base_path(config: Config) -> str:
     """The path part of base_url: 404 pages are served from any URL, so they link from the root."""
     return "/" + config.base_url.split("://", 1)[1].partition("/")[2]
 
@@ -246,7 +248,16 @@ def _page_context(inputs: PageInputs) -> dict[str, Any]:
     context["next"] = _link(inputs.next, context["url"])
     context["alternates"] = list(inputs.alternates)
     context["content_lang"] = page.document.locale.tag
+    context["original"] = _original_link(inputs.config, page, context["url"])
     return context
+
+
+def _original_link(config: Config, page: Page, url) -> Link:
+    """The original of a translated page: its URL, and its language named in the page's language
+    ("英文") for the outdated notice."""
+    original = config.default_locale
+    name = original.babel.get_language_name(page.locale.babel_id) or original.name
+    return Link(name, url(page_path(original, page.entry)), lang=original.tag, hreflang=original.tag)
 
 
 def _link(item: NavItem | None, url) -> Link | None:
