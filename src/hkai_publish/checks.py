@@ -25,7 +25,7 @@ def check_images(config: Config, pages: list[Page], outputs: list[Output]) -> It
                 yield Problem(doc.path, line, "image-alt", f"image {src!r} has no alt text", "warning")
             if "://" in src or src.startswith("data:"):
                 continue
-            if posixpath.normpath(posixpath.join(page.path, src)) not in written:
+            if "site/" + posixpath.normpath(posixpath.join(page.path, src)) not in written:  # outputs are under site/
                 yield Problem(doc.path, line, "missing-image",
                               f"image {src!r} not found (or outside content/)")
 

@@ -1,0 +1,165 @@
+"""The build cache and parallel rendering: a warm build writes exactly what a cold one would,
+whatever changed; a parallel build writes exactly what a serial one would."""
+
+from __future__ import annotations
+
+import posixpath
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import parse_html, write
+from hkai_publish.build import BuildOptions, build
+from hkai_publish.cache import Digester
+from hkai_publish.config import load_config
+from hkai_publish.errors import TemplateError
+from hkai_publish.pages import _relpath
+from hkai_publish.site import NAV_LIMIT
+
+
+def run(project: Path, out: Path, **options) -> dict[str, bytes]:
+    result = build(load_config(project), BuildOptions(out, **options))
+    assert result.written, [str(p) for p in result.problems]
+    return tree(out)
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    """Every file of a build but the cache, by path."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and ".cache" not in p.relative_to(out).parts}
+
+
+def cold(project: Path, tmp_path: Path) -> dict[str, bytes]:
+    out = tmp_path / "cold"
+    shutil.rmtree(out, ignore_errors=True)
+    return run(project, out, cache=False, jobs=1)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+CHANGES = {
+    "page body": lambda p: edit(p / "content/en/ethics.md", "Privacy first.", "Privacy always first."),
+    "page title (other pages' navigation)": lambda p: edit(p / "content/en/intro.md", "title: Introduction",
+                                                           "title: Overview"),
+    "original's headings (translation's anchors)": lambda p: edit(p / "content/en/ethics.md", "## Algorithmic bias",
+                                                                  "## Bias in algorithms"),
+    "slug of a linked page": lambda p: edit(p / "content/en/ethics.md", "order: 2", "order: 2\nslug: ethics-and-law"),
+    "counterpart page": lambda p: edit(p / "content/zh-hant/ethics.md", "私隱優先。", "私隱至上。"),
+    "page template": lambda p: edit(p / "templates/page.html", '<div class="prose">', '<div class="prose" id="text">'),
+    "included template": lambda p: edit(p / "templates/base.html", '<footer class="site-footer">',
+                                        '<footer class="site-footer" id="end">'),
+    "catalogue string": lambda p: edit(p / "locales/zh_Hant_HK/LC_MESSAGES/messages.po", 'msgstr "目錄"',
+                                       'msgstr "目次"'),
+    "config": lambda p: edit(p / "pyproject.toml", 'subtitle = "Navigating Innovation"',
+                             'subtitle = "Charting Innovation"'),
+    "asset": lambda p: (p / "templates/assets/style.css").write_text("body { color: black; }\n"),
+    "new page": lambda p: write(p / "content/en/extra.md", "---\ntitle: Extra\norder: 3\n---\n\nMore.\n"),
+    "deleted page": lambda p: (p / "content/zh-hant/ethics.md").unlink(),
+    "image": lambda p: (p / "content/en/chart.png").write_bytes(b"\x89PNG another"),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_every_kind_of_input_change_reaches_a_warm_build(change, make_project, tmp_path):
+    project = make_project(en={"intro.md": """\
+        ---
+        title: Introduction
+        order: 1
+        ---
+
+        See [the ethics section](ethics.md#data-privacy).
+
+        ![A chart](chart.png)
+        """})
+    write(project / "content/en/chart.png", "PNG")
+    out = tmp_path / "out"
+    before = run(project, out)
+    assert run(project, out) == before  # a warm build of the same sources changes nothing
+
+    CHANGES[change](project)
+    warm = run(project, out)
+
+    assert warm != before, "the change should show in the output"
+    assert warm == cold(project, tmp_path)
+
+
+TAMPERING = {
+    "edited": lambda out: (out / "site/en/ethics/index.html").write_text("tampered"),
+    "added": lambda out: (out / "site/en/stray.html").write_text("not ours"),
+    "deleted": lambda out: (out / "site/zh-hant/index.html").unlink(),
+}
+
+
+@pytest.mark.parametrize("tampering", TAMPERING)
+def test_a_warm_build_repairs_what_was_changed_in_the_output_folder(tampering, make_project, tmp_path):
+    project, out = make_project(), tmp_path / "out"
+    good = run(project, out)
+    TAMPERING[tampering](out)
+    assert run(project, out) == good  # sources unchanged
+    TAMPERING[tampering](out)
+    edit(project / "content/en/intro.md", "bustling", "busy")
+    assert run(project, out) == cold(project, tmp_path)  # sources changed too
+
+
+def test_a_parallel_build_writes_what_a_serial_build_writes(make_project, tmp_path):
+    sections = {f"s{i:02d}.md": f"---\ntitle: Section {i}\norder: {i}\n---\n\n## Part {i}\n\n"
+                                f"See [next](s{(i + 1) % 45:02d}.md#part-{(i + 1) % 45}) and \"quotes\" -- dashes...\n"
+                for i in range(45)}
+    translations = {name: text.replace("Section", "第").replace("See", "見") for name, text in list(sections.items())[:30]}
+    project = make_project(en=sections, zh=translations)
+    serial = run(project, tmp_path / "serial", cache=False, jobs=1)
+    parallel = run(project, tmp_path / "parallel", cache=False, jobs=2)
+    assert parallel == serial
+    assert len([p for p in serial if p.endswith("index.html")]) > 64  # enough to use the workers
+
+
+def test_a_parallel_build_stops_at_the_error_a_serial_build_stops_at(make_project, tmp_path):
+    sections = {f"s{i:02d}.md": f"---\ntitle: Section {i}\norder: {i}\n---\n\nText {i}.\n" for i in range(45)}
+    project = make_project(en=sections)
+    edit(project / "templates/page.html", "{% block main %}",
+         '{% block main %}{% if page.entry.key in ("s40", "s20") %}{{ page.no_such_thing }}{% endif %}')
+    errors = []
+    for jobs in (1, 2):
+        with pytest.raises(TemplateError) as caught:
+            build(load_config(project), BuildOptions(tmp_path / f"out{jobs}", cache=False, jobs=jobs))
+        errors.append((str(caught.value), caught.value.line))
+    assert errors[0] == errors[1] and "en/s20/index.html" in errors[0][0]
+
+
+@given(st.lists(st.sampled_from(["a", "b", "c", "x.html", ".", ""]), max_size=4),
+       st.lists(st.sampled_from(["a", "b", "c", "x.html", ".", ""]), max_size=4))
+def test_the_fast_relative_path_agrees_with_posixpath(target, base):
+    target, base = "/".join(target).strip("/") or ".", "/".join(base).strip("/") or "."
+    assert _relpath(target, base) == posixpath.relpath(target, base)
+
+
+def test_a_long_publication_lists_the_sections_around_the_page(make_project, tmp_path):
+    sections = {f"s{i:02d}.md": f"---\ntitle: Section {i}\nweight: {100 - i}\n---\n\nText.\n" for i in range(40)}
+    project = make_project(en={"intro.md": None, "ethics.md": None, **sections}, zh={"intro.md": None, "ethics.md": None})
+    out = tmp_path / "out"
+    run(project, out)
+    in_order = [f"Section {39 - i}" for i in range(40)]  # by weight, as Hugo orders them
+    nav = parse_html(out / "site/en/s05/index.html").xpath('//nav[@class="sections"]/ol')[0]
+    start = int(nav.get("start"))
+    assert [a.text_content() for a in nav.xpath("li/a")] == in_order[start - 1:start - 1 + NAV_LIMIT]
+    assert start - 1 + NAV_LIMIT == len(in_order)  # near the end the window stops at the last section
+    assert nav.xpath('li/a[@aria-current="page"]')[0].text_content() == "Section 5"
+    first = parse_html(out / "site/en/s39/index.html").xpath('//nav[@class="sections"]/ol')[0]
+    assert first.get("start") is None and len(first) == NAV_LIMIT
+
+
+def test_digests_tell_values_apart_and_refuse_what_they_cannot_see():
+    from markupsafe import Markup
+
+    digest = Digester().hexdigest
+    assert digest("a", 1) == digest("a", 1)
+    assert len({digest("a<b"), digest(Markup("a<b")), digest(("a<b",)), digest(["a", "<b"]), digest(b"a<b")}) == 5
+    with pytest.raises(TypeError):
+        digest(object())
