@@ -42,7 +42,13 @@ class Locale:
         return babel.Locale.parse(self.babel_id)
 
     def format_date(self, value: dt.date, format: str = "long") -> str:
-        return format_date(value, format, locale=self.babel_id)
+        return _format_date(value, format, self.babel_id)
+
+
+@functools.lru_cache(maxsize=1024)
+def _format_date(value: dt.date, format: str, babel_id: str) -> str:
+    """Babel's format_date, remembered: thousands of pages share a few dates."""
+    return format_date(value, format, locale=babel_id)
 
 
 @functools.lru_cache(maxsize=64)
