@@ -90,6 +90,18 @@ def test_every_kind_of_input_change_reaches_a_warm_build(change, make_project, t
     assert warm == cold(project, tmp_path)
 
 
+def test_successive_edits_are_added_to_the_cache_then_compacted(make_project, tmp_path):
+    sections = {f"s{i:02d}.md": f"---\ntitle: Section {i}\norder: {i}\n---\n\nText {i}.\n" for i in range(30)}
+    project, out = make_project(en=sections), tmp_path / "out"
+    run(project, out)
+    seen = set()
+    for i in range(12):
+        edit(project / f"content/en/s{i:02d}.md", f"Text {i}.", f"Text {i}, edited.")
+        assert run(project, out) == cold(project, tmp_path)
+        seen.add((out / ".cache/tables.added").exists())
+    assert seen == {True, False}  # entries were appended, and the tables later rewritten without stale ones
+
+
 TAMPERING = {
     "edited": lambda out: (out / "site/en/ethics/index.html").write_text("tampered"),
     "added": lambda out: (out / "site/en/stray.html").write_text("not ours"),

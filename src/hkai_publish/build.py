@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hkai_publish.cache import FOLDER as CACHE_FOLDER, BuildCache, source_fingerprint
+from hkai_publish.cache import FOLDER as CACHE_FOLDER, BuildCache
 from hkai_publish.catalogs import load_catalogs
 from hkai_publish.checks import run_checks
 from hkai_publish.config import Config
@@ -61,7 +61,7 @@ def build(config: Config, options: BuildOptions) -> BuildResult:
     check_out_dir(config, options.out_dir)
     # First gather all data: sources, translations, rendered pages. Nothing touches disk yet.
     cache = BuildCache(options.out_dir, enabled=options.cache)
-    sources = source_fingerprint(config.project_dir, (config.content_dir, config.templates_dir, config.locales_dir))
+    sources = cache.fingerprint_sources(config.project_dir, (config.content_dir, config.templates_dir, config.locales_dir))
     previous = cache.previous_build(sources)
     if previous is not None:  # made from exactly these sources: the last build stands as it is
         outputs, problems = previous

@@ -13,10 +13,11 @@ import os
 import pickle
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterable
+from typing import Any, Hashable, Iterable
 
 import babel
 import jinja2
+import jinja2.bccache
 import jinja2.meta
 import markdown
 import yaml
@@ -36,23 +37,6 @@ def package_fingerprint() -> str:
     for module in (jinja2, markdown, babel, yaml):
         h.update(f"{module.__name__}={getattr(module, '__version__', '?')}\0".encode())
     h.update(str(FORMAT).encode())
-    return h.hexdigest()
-
-
-def source_fingerprint(project_dir: Path, folders: Iterable[Path]) -> str:
-    """Every byte a publication is made from (its pyproject.toml and every file in `folders`),
-    with the project's place, this package's code and SOURCE_DATE_EPOCH."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(f"{project_dir}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}\0{package_fingerprint()}\0".encode())
-    config = project_dir / "pyproject.toml"
-    h.update(config.read_bytes() if config.is_file() else b"\0none")
-    for folder in folders:
-        for root, dirs, files in os.walk(folder, followlinks=True):
-            dirs.sort()
-            for name in sorted(files):
-                path = os.path.join(root, name)
-                data = Path(path).read_bytes()
-                h.update(f"\0{path}\0{len(data)}\0".encode() + data)
     return h.hexdigest()
 
 
@@ -198,7 +182,7 @@ class BuildCache:
 
     def __init__(self, out_dir: Path, enabled: bool = True):
         self.out_dir = out_dir.resolve()
-        self.path = self.out_dir / FOLDER / "state.pickle"
+        self.folder = self.out_dir / FOLDER
         self.enabled = enabled
         self.package = package_fingerprint()
         self.digester = Digester()
@@ -207,12 +191,15 @@ class BuildCache:
         self.keys: dict[str, str] = {}
         """Output path -> key, for outputs made this build from a key."""
         self.reused: set[str] = set()
+        self.files: dict[str, bytes] = {}
+        """Source path -> its bytes (see fingerprint_sources)."""
         self.intact = False
         """Whether the output folder is exactly what the last build wrote: only then are its
         files reused and updated in place."""
-        self._tables: dict[str, dict[str, Any]] = {}
+        self._tables: dict[str, dict[str, Any]] | None = None
+        """Loaded on first use: a build whose sources did not change never needs them."""
         self._used: dict[str, dict[str, Any]] = {}
-        self._stored = False
+        self._tables_id: str | None = None
         self._last: tuple[str, tuple] | None = None
         """(source fingerprint, problems) of the last build."""
         if enabled:
@@ -220,18 +207,49 @@ class BuildCache:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def _load(self) -> None:
+    def _read(self, name: str) -> dict | None:
+        """A pickle of this cache made by this version of the code, or None."""
         try:
-            state = pickle.loads(self.path.read_bytes())
+            state = pickle.loads((self.folder / name).read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
-            return
+            return None
         if not isinstance(state, dict) or state.get("format") != FORMAT or state.get("package") != self.package:
-            return  # another version of the code made it: trust nothing
+            return None  # another version of the code made it: trust nothing
+        return state
+
+    def _load(self) -> None:
+        state = self._read("manifest.pickle")
+        if state is None:
+            return
         self.records = {path: Record(*fields) for path, fields in state["outputs"].items()}
         self.dirs = state["dirs"]
-        self._tables = state["tables"]
         self._last = state["last"]
         self.intact = self._outputs_intact()
+
+    def _load_tables(self) -> dict[str, dict[str, Any]]:
+        """The tables as the last build left them: tables.pickle, then the entries that later
+        builds added to tables.added (appending costs less than rewriting tens of megabytes)."""
+        if self._tables is None:
+            state = self._read("tables.pickle") if self.enabled else None
+            self._tables = state["tables"] if state else {}
+            self._tables_id = state["id"] if state else None
+            if state:
+                for table, key, value in self._added(state["id"]):
+                    self._tables.setdefault(table, {})[key] = value
+        return self._tables
+
+    def _added(self, base: str) -> list[tuple[str, Any, Any]]:
+        """Entries appended for the tables.pickle whose id is `base` (any other file's are stale)."""
+        entries = []
+        try:
+            with open(self.folder / "tables.added", "rb") as handle:
+                while True:
+                    record = pickle.load(handle)
+                    if record[0] == base:
+                        entries.extend(record[1])
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, IndexError):
+            pass  # an entry cut short by a crash is lost, not misread: the file ends there
+        return entries
 
     def _outputs_intact(self) -> bool:
         """Whether the output folder holds exactly what the last build wrote there (by size and
@@ -247,6 +265,28 @@ class BuildCache:
         except OSError:
             return False
         return bool(self.records)
+
+    def fingerprint_sources(self, project_dir: Path, folders: Iterable[Path]) -> str:
+        """A digest of every byte a publication is made from (its pyproject.toml and every file in
+        `folders`), with the project's place, this package's code and SOURCE_DATE_EPOCH. Keeps
+        each file's digest too (see file_digest)."""
+        h = hashlib.blake2b(digest_size=16)
+        h.update(f"{project_dir}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}\0{self.package}\0".encode())
+        config = project_dir / "pyproject.toml"
+        h.update(config.read_bytes() if config.is_file() else b"\0none")
+        for folder in folders:
+            for root, dirs, files in os.walk(folder, followlinks=True):
+                dirs.sort()
+                for name in sorted(files):
+                    path = os.path.join(root, name)
+                    with open(path, "rb") as handle:
+                        data = self.files[path] = handle.read()
+                    h.update(f"\0{path}\0{len(data)}\0".encode() + data)
+        return h.hexdigest()
+
+    def source(self, path: Path) -> bytes | None:
+        """A source file's bytes as fingerprint_sources read them (once a build), if it did."""
+        return self.files.get(str(path))
 
     def previous_build(self, sources: str) -> tuple[list[Any], tuple] | None:
         """The last build's (outputs, problems), read back from the output folder, if it was made
@@ -273,7 +313,8 @@ class BuildCache:
         if not self.intact or record is None or record.key != key:
             return None
         try:
-            data = (self.out_dir / path).read_bytes()
+            with open(os.path.join(self.out_dir, path), "rb") as handle:  # no pathlib: 2000 calls a build
+                data = handle.read()
         except OSError:
             return None
         self.reused.add(path)
@@ -283,19 +324,19 @@ class BuildCache:
         """This cache as a stage sees it: output paths relative to `prefix` (`site/`, `pdf/`)."""
         return CacheView(self, prefix)
 
-    def lookup(self, table: str, key: str) -> Any | None:
+    def lookup(self, table: str, key: Hashable) -> Any | None:
         """The value an earlier build stored under `key` in `table`, or None."""
         if not self.enabled:
             return None
-        value = self._tables.get(table, {}).get(key)
+        value = self._load_tables().get(table, {}).get(key)
         if value is not None:
             self._used.setdefault(table, {})[key] = value
         return value
 
-    def store(self, table: str, key: str, value: Any) -> None:
+    def store(self, table: str, key: Hashable, value: Any) -> None:
         if self.enabled:
+            self._load_tables()  # first, so that saving keeps what is there
             self._used.setdefault(table, {})[key] = value
-            self._stored = True
 
     # -- writing (after the outputs were written) -------------------------------------------
 
@@ -316,7 +357,7 @@ class BuildCache:
         try:
             self._save(outputs, (sources, tuple(problems)) if sources else None)
         except OSError as exc:  # a cache that cannot be saved costs time on the next build, nothing else
-            log.warning("could not save the build cache in %s: %s", self.path.parent, exc)
+            log.warning("could not save the build cache in %s: %s", self.folder, exc)
 
     def _save(self, outputs: Iterable[Any], last: tuple[str, tuple] | None) -> None:
         records, folders = {}, {"."}
@@ -332,15 +373,35 @@ class BuildCache:
             while parent and parent not in folders:
                 folders.add(parent)
                 parent = os.path.dirname(parent)
-        self.path.parent.mkdir(exist_ok=True)
+        self.folder.mkdir(exist_ok=True)
         dirs = {folder: os.stat(self.out_dir / folder).st_mtime_ns for folder in sorted(folders)}
-        old_records = {path: tuple(dataclasses.astuple(r)) for path, r in self.records.items()}
-        tables_same = not self._stored and all(len(self._used.get(t, {})) == len(v) for t, v in self._tables.items())
-        if self.intact and records == old_records and dirs == self.dirs and tables_same and last == self._last:
-            return  # a build that changed nothing: the state on disk is still true
-        state = {"format": FORMAT, "package": self.package, "outputs": records, "dirs": dirs, "tables": self._used,
-                 "last": last}
-        _write_atomic(self.path, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+        self._save_tables()
+        old_records = {path: (r.key, r.sha, r.size, r.mtime_ns) for path, r in self.records.items()}
+        if self.intact and records == old_records and dirs == self.dirs and last == self._last:
+            return  # a build that changed nothing: the manifest is still true
+        manifest = {"format": FORMAT, "package": self.package, "outputs": records, "dirs": dirs, "last": last}
+        _write_atomic(self.folder / "manifest.pickle", pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+    def _save_tables(self) -> None:
+        """Append new entries while the tables are mostly in use; else rewrite them with only
+        the entries this build used, so they do not grow without end."""
+        tables = self._tables or {}
+        new = [(table, key, value) for table, entries in self._used.items() for key, value in entries.items()
+               if key not in tables.get(table, {})]
+        total = sum(len(entries) for entries in tables.values())
+        unused = total - (sum(len(entries) for entries in self._used.values()) - len(new))
+        if not new and not unused:
+            return
+        if self._tables_id and unused <= total // 10:
+            with open(self.folder / "tables.added", "ab") as handle:
+                pickle.dump((self._tables_id, new), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            return
+        base = os.urandom(8).hex()
+        _write_atomic(self.folder / "tables.pickle", pickle.dumps(
+            {"format": FORMAT, "package": self.package, "id": base, "tables": self._used},
+            protocol=pickle.HIGHEST_PROTOCOL))
+        (self.folder / "tables.added").unlink(missing_ok=True)
 
 
 class CacheView:
@@ -348,12 +409,30 @@ class CacheView:
 
     def __init__(self, cache: BuildCache, prefix: str):
         self.cache, self.prefix = cache, prefix
+        self.bytecode = TemplateBytecode(cache)
 
     def key(self, *values: Any) -> str:
         return self.cache.key(*values)
 
     def reuse(self, path: str, key: str) -> bytes | None:
         return self.cache.reuse(self.prefix + path, key)
+
+
+class TemplateBytecode(jinja2.BytecodeCache):
+    """Compiled Jinja templates, kept in the build cache's tables: compiling the templates costs
+    a rebuild more than rendering the few pages that changed. Jinja checks the source's checksum
+    and the Python version itself."""
+
+    def __init__(self, cache: BuildCache):
+        self.cache = cache
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.cache.lookup("jinja", (bucket.key, bucket.checksum))
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.cache.store("jinja", (bucket.key, bucket.checksum), bucket.bytecode_to_string())
 
 
 def _sha(data: bytes) -> str:

@@ -16,7 +16,7 @@ import yaml
 from hkai_publish.cache import BuildCache
 from hkai_publish.config import Config
 from hkai_publish.errors import ContentError
-from hkai_publish.files import is_inside, read_text
+from hkai_publish.files import decode_text, is_inside, read_text
 from hkai_publish.locales import Locale
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
@@ -141,7 +141,7 @@ def translation_state(original: Document, translation: Document | None) -> Trans
 
 def load_documents(config: Config, cache: BuildCache | None = None) -> list[Document]:
     """Every `*.md` under content/<folder> for each language, parsed and validated. `cache`
-    supplies front matter parsed by an earlier build from the same text."""
+    supplies documents an earlier build parsed from the same bytes."""
     documents = []
     linked: dict[Path, bool] = {config.content_dir: False}
     for locale in config.locales:
@@ -167,29 +167,44 @@ def _through_link(path: Path, linked: dict[Path, bool]) -> bool:
 
 
 def load_document(path: Path, folder: Path, locale: Locale, cache: BuildCache | None = None) -> Document:
-    text = read_text(path, ContentError)
+    """One Markdown file, parsed and validated. With a `cache`, its bytes as the cache read them,
+    and its front matter as an earlier build parsed it from the same text."""
+    data = cache.source(path) if cache else None
+    text = decode_text(data, path, ContentError) if data is not None else read_text(path, ContentError)
+    place = (hashlib.blake2b(data, digest_size=16).hexdigest(), str(path), str(folder), locale.tag) if data else None
+    known = cache.lookup("documents", place) if place else None
+    if known is not None:
+        key, meta, body_start, body_line, text_hash = known
+        document = Document(path, key, locale, MappingProxyType(meta), text[body_start:], body_line, text_hash)
+    else:
+        document, body_start = _parse_document(text, path, folder, locale)
+        if place:
+            cache.store("documents", place, (document.key, dict(document.meta), body_start, document.body_line,
+                                             document.hash))
+    if place:  # a document is a function of these: digesting them is cheaper than digesting it
+        cache.digester.seed(document, cache.key("document", *place))
+    return document
+
+
+def _parse_document(text: str, path: Path, folder: Path, locale: Locale) -> tuple[Document, int]:
+    """The document in `text`, and where its body starts."""
     if not text.strip():
         raise ContentError("empty file: a page needs front matter with a title", path, 1)
     match = FRONT_MATTER.match(text)
     if not match:
         raise ContentError("missing front matter: start the file with '---', a title, and '---'", path, 1)
     source = match.group(1) or ""
-    key = cache.key("front matter", source) if cache else ""
-    meta = cache.lookup("front-matter", key) if cache else None
-    if meta is None:
-        meta = _parse_front_matter(source, path)
-        if cache:
-            cache.store("front-matter", key, meta)
+    meta = _parse_front_matter(source, path)
     body = text[match.end():]
     body_line = text[: match.end()].count("\n") + 1
-    key = path.relative_to(folder).with_suffix("").as_posix()
+    key = path.relative_to(folder).as_posix()[:-3]  # without ".md"
     if not SLUG.fullmatch(key.lower()):
         raise ContentError(f"file name {key!r} cannot be a URL: use lower-case letters, digits, '-' and '_'",
                            path, 1)
     _check_slug(meta, source, path)
     _check_lang(meta, source, path, locale)
     digest = hashlib.sha256(translatable_text(meta, body).encode("utf-8")).hexdigest()
-    return Document(path, key, locale, MappingProxyType(meta), body, body_line, digest)
+    return Document(path, key, locale, MappingProxyType(meta), body, body_line, digest), match.end()
 
 
 def translatable_text(meta: Mapping[str, Any], body: str) -> str:

@@ -97,14 +97,21 @@ class LinkTable:
     def of(cls, entries: list[Entry]) -> LinkTable:
         return cls({e.key: e.slug for e in entries})
 
-    def resolve(self, locale: Locale, entry: Entry, href: str) -> str | None:
-        """`other.md#x`, written in `entry`, as a URL relative to its page; None to leave it."""
+    def target(self, entry: Entry, href: str) -> str | None:
+        """The key of the entry `href` (written in `entry`) links to, if it is a link to a `.md` file."""
         if "://" in href or href.startswith(("/", "#", "mailto:")):
             return None
-        target, _, fragment = href.partition("#")
+        target = href.partition("#")[0]
         if not target.endswith(".md"):
             return None
-        key = posixpath.normpath(posixpath.join(posixpath.dirname(entry.key), target[:-3]))
+        return posixpath.normpath(posixpath.join(posixpath.dirname(entry.key), target[:-3]))
+
+    def resolve(self, locale: Locale, entry: Entry, href: str) -> str | None:
+        """`other.md#x`, written in `entry`, as a URL relative to its page; None to leave it."""
+        key = self.target(entry, href)
+        if key is None:
+            return None
+        fragment = href.partition("#")[2]
         slug = self.slugs.get(key)
         if slug is None:
             return None
@@ -122,7 +129,8 @@ def link_resolver(config: Config, entries: list[Entry], locale: Locale, entry: E
 
 
 Resolutions = tuple[tuple[str, "str | None"], ...]
-"""(href, URL) of each `.md` link a rendering resolved: it stays valid while these still hold."""
+"""(entry key, slug or None) of each page a rendering's `.md` links point to: the rendering stays
+valid while those pages keep those slugs (or stay missing)."""
 
 
 @dataclass(slots=True)
@@ -178,7 +186,8 @@ def _render_entry(job: _Job, index: int) -> list[tuple[Rendered, Resolutions]]:
         anchor_ids = () if doc is entry.original else [h.id for h in renderings[0][0].headings]
         resolve = job.links.resolver(locale, entry)
         rendered = job.renderer(locale).render(doc, anchor_ids, resolve)
-        renderings.append((rendered, tuple((href, resolve(href)) for href in rendered.links if ".md" in href)))
+        targets = dict.fromkeys(job.links.target(entry, href) for href in rendered.links)
+        renderings.append((rendered, tuple((key, job.links.slugs.get(key)) for key in targets if key is not None)))
     return renderings
 
 
@@ -188,7 +197,7 @@ def _cached_entry(job: _Job, cache: BuildCache, entry: Entry) -> list[tuple[Rend
     for locale in job.config.locales:
         key = _markdown_key(job, cache, entry, locale, renderings)
         found = cache.lookup("markdown", key)
-        if found is None or not all(job.links.resolve(locale, entry, href) == url for href, url in found[1]):
+        if found is None or not all(job.links.slugs.get(target) == slug for target, slug in found[1]):
             return None
         renderings.append((_from_tuple(found[0]), found[1]))
         cache.digester.seed(renderings[-1][0], cache.key(key, found[1]))
@@ -208,8 +217,9 @@ def _from_tuple(value: tuple) -> Rendered:
 
 def _markdown_key(job: _Job, cache: BuildCache, entry: Entry, locale: Locale,
                   renderings: list[tuple[Rendered, Resolutions]]) -> str:
-    """What a rendering depends on, except the links it resolved (checked on reuse instead)."""
+    """What a rendering depends on, but the slugs of the pages it links to (checked on reuse):
+    its document, the original's anchors, and where its page is (links are relative to it)."""
     doc = entry.documents.get(locale.tag) or entry.original
     anchor_ids = () if doc is entry.original else tuple(h.id for h in renderings[0][0].headings)
-    return cache.key("markdown", doc.body, anchor_ids, locale.folder, entry.key, job.config.allow_raw_html,
+    return cache.key("markdown", doc, anchor_ids, page_path(locale, entry), entry.key, job.config.allow_raw_html,
                      job.backlinks[locale.tag])

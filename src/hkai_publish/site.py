@@ -39,9 +39,11 @@ class Link:
     hreflang: str = ""
 
 
-def make_environment(config: Config, catalog: LoadedCatalog) -> jinja2.Environment:
+def make_environment(config: Config, catalog: LoadedCatalog,
+                     bytecode: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """A Jinja environment for one locale: autoescape, StrictUndefined, that locale's translations."""
     env = jinja2.Environment(
+        bytecode_cache=bytecode,
         loader=jinja2.FileSystemLoader(config.templates_dir),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -126,7 +128,8 @@ def render_site(config: Config, pages: list[Page], catalogs: Mapping[str, Loaded
                 cache: CacheView | None = None, jobs: int = 1) -> list[Output]:
     """Every file of build/site: pages, home pages, language choice, 404s, sitemap, robots, assets.
     `cache` (scoped to site/) supplies pages whose inputs are unchanged since the last build."""
-    envs = {loc.tag: make_environment(config, catalogs[loc.tag]) for loc in config.locales}
+    bytecode = cache.bytecode if cache else None
+    envs = {loc.tag: make_environment(config, catalogs[loc.tag], bytecode) for loc in config.locales}
     default_env = envs[config.default_locale.tag]
     book = _Book(config, pages)
     inputs = [book.inputs(i, p) for same in book.by_locale.values() for i, p in enumerate(same)]
