@@ -17,6 +17,10 @@ from hkai_publish.content import Document
 # Characters between which a source line break is no space: CJK ideographs, kana, full-width forms.
 _CJK = r"\u2e80-\u2fff\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*\n[ \t]*(?=[{_CJK}])")
+CJK_END = re.compile(rf"[{_CJK}][ \t]*\n[ \t]*$")
+CJK_START = re.compile(rf"[{_CJK}]")
+CJK_START_BREAK = re.compile(rf"[ \t]*\n[ \t]*[{_CJK}]")
+CJK_END_CHAR = re.compile(rf"[{_CJK}]$")
 HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 
 
@@ -104,14 +108,32 @@ class _AnchorIds(Treeprocessor):
 
 
 class _CjkLineJoin(Treeprocessor):
-    """A line break between two CJK characters is not a space: drop it (CSS would render one)."""
+    """A line break between two CJK characters is not a space: drop it (CSS would render one),
+    also where the break falls at the edge of inline markup (`和\n**創新**`)."""
 
     def run(self, root: etree.Element) -> None:
-        for el in root.iter():
-            if el.text and "\n" in el.text:
-                el.text = CJK_BREAK.sub("", el.text)
-            if el.tail and "\n" in el.tail:
-                el.tail = CJK_BREAK.sub("", el.tail)
+        slots = list(_text_slots(root))
+        texts = [getattr(el, attr) or "" for el, attr in slots]
+        for i, text in enumerate(texts):
+            if "\n" not in text:
+                continue
+            text = CJK_BREAK.sub("", text)
+            before = next((t for t in reversed(texts[:i]) if t), "")
+            after = next((t for t in texts[i + 1:] if t), "")
+            if CJK_END.search(text) and CJK_START.match(after):
+                text = text.rstrip(" \t\n")
+            if CJK_START_BREAK.match(text) and CJK_END_CHAR.search(before):
+                text = text.lstrip(" \t\n")
+            texts[i] = text
+            setattr(slots[i][0], slots[i][1], text)
+
+
+def _text_slots(element: etree.Element):
+    """(element, "text" | "tail") for every piece of text, in reading order."""
+    yield element, "text"
+    for child in element:
+        yield from _text_slots(child)
+        yield child, "tail"
 
 
 class _Links(Treeprocessor):

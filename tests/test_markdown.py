@@ -1,0 +1,49 @@
+"""The Markdown stage on its own: CJK line joining, shared anchors, link rewriting, raw HTML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hkai_publish.content import Document
+from hkai_publish.locales import parse_locale
+from hkai_publish.markdown import render_markdown
+
+ZH = parse_locale("zh-Hant-HK")
+
+
+def doc(body: str, locale=ZH) -> Document:
+    return Document(Path("x.md"), "x", locale, {"title": "x"}, body, 5, "0")
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("第一行\n第二行", "<p>第一行第二行</p>"),
+    ("句子，\n續句。", "<p>句子，續句。</p>"),
+    ("研究院和\n**創新基金**等", "<p>研究院和<strong>創新基金</strong>等</p>"),
+    ("**創新基金**\n等措施", "<p><strong>創新基金</strong>等措施</p>"),
+    ("人工智能 AI\nand more", "<p>人工智能 AI\nand more</p>"),
+    ("English\n中文", "<p>English\n中文</p>"),
+])
+def test_line_breaks_between_cjk_characters_are_dropped(source, expected):
+    assert render_markdown(doc(source)).html == expected
+
+
+def test_translation_headings_take_the_original_anchors_in_order():
+    rendered = render_markdown(doc("## 數據私隱\n\n文字\n\n## 自訂 {#own}\n\n## 第三"), ["data-privacy", "x", "third"])
+    assert [h.id for h in rendered.headings] == ["data-privacy", "own", "third"]
+
+
+def test_links_to_markdown_files_are_resolved_and_recorded():
+    rendered = render_markdown(doc("見[這裏](other.md#a)及[外部](https://example.org)。"),
+                               resolve_link=lambda href: "../other/#a" if href.startswith("other.md") else None)
+    assert 'href="../other/#a"' in rendered.html and 'href="https://example.org"' in rendered.html
+    assert rendered.links == ("other.md#a", "https://example.org")
+
+
+def test_raw_html_is_escaped_unless_allowed():
+    body = "<div class=\"x\">hi</div>\n\nText <b>bold</b>."
+    assert "<div" not in render_markdown(doc(body)).html
+    assert "&lt;b&gt;" in render_markdown(doc(body)).html
+    allowed = render_markdown(doc(body), allow_raw_html=True).html
+    assert '<div class="x">' in allowed and "<b>bold</b>" in allowed
