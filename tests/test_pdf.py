@@ -27,7 +27,8 @@ EN_LONG = {"ethics.md": EN["ethics.md"] + "\n" + "\n".join(
     f"        Paragraph {n} weighs how data, consent and accountability meet in practice, and what "
     f"that means for people.\n" for n in range(40))}
 ZH_LONG = {"ethics.md": ZH["ethics.md"] + "\n" + "\n".join(
-    f"        第{n}段討論數據、同意與問責如何在實際情況中互相配合，以及這對市民有何影響。\n" for n in range(40))}
+    f"        第{n}段討論數據、同意與問責如何在實際情況中互相配合，以及這對市民有何影響。\n" for n in range(40))
+    + "\n        " + "「甲」、乙，（丙）；《丁》：戊。" * 40 + "\n"}
 EDITIONS = {"en": "en-HK", "zh-hant": "zh-Hant-HK"}
 TITLES = {"en": "Hong Kong's Evolving Landscape in Artificial Intelligence", "zh-hant": "香港人工智能發展新格局"}
 OUTLINES = {
@@ -123,6 +124,14 @@ def test_footer_and_running_head_are_worded_for_the_locale(build_dir):
     assert en[ethics + 1].lstrip().startswith("Ethical Considerations")
     zh = page_texts(pdf_path(build_dir, "zh-hant"))
     assert zh[ethics + 1].lstrip().startswith("倫理考量")
+
+
+def test_chinese_lines_never_start_with_closing_or_end_with_opening_punctuation(build_dir):
+    lines = [line.strip() for text in page_texts(pdf_path(build_dir, "zh-hant"), layout=True)
+             for line in text.splitlines() if line.strip()]
+    assert sum("「甲」" in line for line in lines) > 10
+    assert not [line for line in lines if line[0] in "，。、：；）」》"]
+    assert not [line for line in lines if line[-1] in "（「《"]
 
 
 @pytest.mark.parametrize("folder", EDITIONS)
