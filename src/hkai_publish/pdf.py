@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from hkai_publish.catalogs import LoadedCatalog
 from hkai_publish.config import Config
-from hkai_publish.errors import Problem
+from hkai_publish.errors import PdfError, Problem
 from hkai_publish.locales import Locale
 from hkai_publish.markdown import Heading
 from hkai_publish.site import Output, Page, _render, make_environment
@@ -91,7 +91,11 @@ def render_pdfs(config: Config, pages: list[Page], catalogs: Mapping[str, Loaded
     """One PDF per language, with the problems found making them (refused files, missing glyphs,
     WeasyPrint's warnings). Raises PdfError when the fonts or the subsetter are not installed."""
     # WeasyPrint takes 0.4 s to import: only a build that makes PDFs pays for it.
-    from hkai_publish.pdfguard import check_environment
+    try:
+        from hkai_publish.pdfguard import check_environment
+    except OSError as exc:  # WeasyPrint loads Pango with cffi when imported
+        raise PdfError(f"WeasyPrint cannot load its text layout library ({exc}); install the Debian "
+                       "packages libpango-1.0-0 libpangoft2-1.0-0") from None
 
     check_environment(config.locales)
     outputs, problems, page_count = [], [], 0
