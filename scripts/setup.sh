@@ -11,9 +11,10 @@ cd "$(dirname "$0")/.."
 # catalogue checks.
 packages=(fonts-noto-cjk fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext)
 if [[ "${1:-}" == "--test" ]]; then
-  # pdftotext/pdffonts to read PDFs back; Chromium for the browser tests; git for the translation
-  # status tests (status reads an original's history; the tool itself works without git).
-  packages+=(poppler-utils chromium chromium-driver git)
+  # pdftotext/pdffonts to read PDFs back; Chromium for the browser tests; Java for the Nu HTML
+  # Checker; git for the translation status tests (status reads an original's history; the tool
+  # itself works without git).
+  packages+=(poppler-utils chromium chromium-driver default-jre-headless git)
 fi
 
 missing=()

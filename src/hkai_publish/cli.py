@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import sys
@@ -18,7 +19,8 @@ from hkai_publish.handoff import make_handoff
 from hkai_publish.handoff_import import plan_imports, write_imports
 from hkai_publish.locales import parse_locale
 from hkai_publish.config import Config, load_config
-from hkai_publish.errors import Problem, PublishError, display_path
+from hkai_publish.errors import Problem, PublishError, display_path, problems_fail, report_problems
+from hkai_publish.serve import serve
 
 PROJECT = click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path),
                        default=Path("."), show_default=True, help="The publication's folder.")
@@ -64,19 +66,35 @@ def check_command(project: Path, strict: bool) -> None:
     click.echo(f"No problems in {len(result.outputs)} outputs." if not result.problems else "", err=True)
 
 
+@cli.command("serve")
+@PROJECT
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1; 0 picks a free one.")
+def serve_command(project: Path, port: int) -> None:
+    """Build, serve the site on this computer only, and rebuild and reload open pages whenever
+    content/, templates/, locales/ or pyproject.toml change. Ctrl-C stops."""
+    try:
+        serve(project, port, echo=lambda line: click.echo(line, err=True))
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        raise click.BadParameter(f"port {port} is already in use. Stop the other server, or choose "
+                                 "another port (--port 0 picks a free one).", param_hint="--port") from None
+
+
 def _run(project: Path, out_dir: Path | None, strict: bool, write: bool, only: str | None = None) -> BuildResult:
     try:
         config = load_config(project)
         result = build(config, BuildOptions(out_dir or config.project_dir / "build", strict, write, only))
     except PublishError as exc:
         _fail([str(exc)])
-    for problem in result.problems:
-        click.echo(f"{problem} ({problem.severity})" if problem.severity != "error" else str(problem), err=True)
+    lines = result.report(strict)
     if result.failed(strict):
-        errors, warnings = len(result.errors), len(result.warnings)
-        summary = f"Aborted: {errors} error(s), {warnings} warning(s)"
-        _fail([summary + (" in strict mode." if strict and not errors else ".") +
-               (" The previous build was left in place." if write else "")])
+        _fail(lines[:-1] + [lines[-1] + (" The previous build was left in place." if write else "")])
+    for line in lines:
+        click.echo(line, err=True)
     return result
 
 
@@ -97,12 +115,11 @@ def _config(ctx: click.Context, project: Path | None) -> Config:
 
 
 def _report(problems: list[Problem], strict: bool) -> None:
-    for problem in problems:
-        click.echo(f"{problem} ({problem.severity})" if problem.severity != "error" else str(problem), err=True)
-    errors = sum(p.severity == "error" for p in problems)
-    if errors or (strict and problems):
-        _fail([f"Aborted: {errors} error(s), {len(problems) - errors} warning(s)"
-               + (" in strict mode." if strict and not errors else ".")])
+    lines = report_problems(problems, strict)
+    if problems_fail(problems, strict):
+        _fail(lines)
+    for line in lines:
+        click.echo(line, err=True)
 
 
 def _fail(lines: list[str]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 
 def display_path(path: Path | str | None) -> str:
@@ -75,3 +76,18 @@ class Problem:
     @classmethod
     def from_error(cls, error: PublishError, check_id: str) -> "Problem":
         return cls(error.path, error.line, check_id, error.message)
+
+
+def problems_fail(problems: Sequence[Problem], strict: bool) -> bool:
+    """Errors always fail; warnings fail under --strict."""
+    return any(p.severity == "error" for p in problems) or bool(strict and problems)
+
+
+def report_problems(problems: Sequence[Problem], strict: bool) -> list[str]:
+    """What a person reads: one `path:line: message` per problem, then why it stopped, if it did."""
+    lines = [str(p) if p.severity == "error" else f"{p} ({p.severity})" for p in problems]
+    if problems_fail(problems, strict):
+        errors = sum(p.severity == "error" for p in problems)
+        lines.append(f"Aborted: {errors} error(s), {len(problems) - errors} warning(s)"
+                     + (" in strict mode." if strict and not errors else "."))
+    return lines
