@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli, write_project
 
 BAD = Path(__file__).parent / "data" / "bad"
 CASES = sorted(p.name for p in BAD.iterdir() if p.is_dir())
@@ -20,10 +20,17 @@ def snapshot(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_bad_input_fails_cleanly_and_keeps_the_last_good_build(case, make_project):
-    project = make_project()
+@pytest.fixture(scope="module")
+def good_project(tmp_path_factory):
+    """A project with a good build (site and PDFs), made once and copied for each case."""
+    project = write_project(tmp_path_factory.mktemp("good"))
     assert run_cli("build", cwd=project).returncode == 0
+    return project
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_fails_cleanly_and_keeps_the_last_good_build(case, good_project, tmp_path):
+    project = shutil.copytree(good_project, tmp_path / "project")
     before = snapshot(project / "build")
     for source in (BAD / case).rglob("*"):
         if source.is_file() and source.name != "expected.txt":

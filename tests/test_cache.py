@@ -21,7 +21,8 @@ from hkai_publish.site import NAV_LIMIT
 
 
 def run(project: Path, out: Path, **options) -> dict[str, bytes]:
-    result = build(load_config(project), BuildOptions(out, **options))
+    """Build (the site only, unless `only` says otherwise: PDFs have tests of their own below)."""
+    result = build(load_config(project), BuildOptions(out, **{"only": "site", **options}))
     assert result.written, [str(p) for p in result.problems]
     return tree(out)
 
@@ -32,10 +33,10 @@ def tree(out: Path) -> dict[str, bytes]:
             if p.is_file() and ".cache" not in p.relative_to(out).parts}
 
 
-def cold(project: Path, tmp_path: Path) -> dict[str, bytes]:
+def cold(project: Path, tmp_path: Path, **options) -> dict[str, bytes]:
     out = tmp_path / "cold"
     shutil.rmtree(out, ignore_errors=True)
-    return run(project, out, cache=False, jobs=1)
+    return run(project, out, cache=False, jobs=1, **options)
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -175,3 +176,40 @@ def test_digests_tell_values_apart_and_refuse_what_they_cannot_see():
     assert len({digest("a<b"), digest(Markup("a<b")), digest(("a<b",)), digest(["a", "<b"]), digest(b"a<b")}) == 5
     with pytest.raises(TypeError):
         digest(object())
+
+
+PDF_CHANGES = {
+    "a Chinese page": (lambda p: edit(p / "content/zh-hant/ethics.md", "私隱優先。", "私隱至上。"), {"zh-Hant-HK"}),
+    "the print stylesheet": (lambda p: edit(p / "templates/assets/print.css", "@page", "@page :blank { }\n@page"),
+                             {"en-HK", "zh-Hant-HK"}),
+    "nothing the editions show (the site's template)": (
+        lambda p: edit(p / "templates/page.html", '<div class="prose">', '<div class="prose" id="text">'), set()),
+}
+
+
+@pytest.mark.parametrize("change", PDF_CHANGES)
+def test_only_the_editions_whose_inputs_changed_are_laid_out_again(change, make_project, tmp_path, monkeypatch):
+    from hkai_publish import pdf
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795996800")
+    laid_out = []
+    render_edition = pdf.render_edition
+    monkeypatch.setattr(pdf, "render_edition", lambda config, edition, catalog: (
+        laid_out.append(edition.locale.tag), render_edition(config, edition, catalog))[1])
+    project, out = make_project(), tmp_path / "out"
+    run(project, out, only=None, jobs=1)
+    assert sorted(laid_out) == ["en-HK", "zh-Hant-HK"]
+    laid_out.clear()
+    change_files, expected = PDF_CHANGES[change]
+    change_files(project)
+    warm = run(project, out, only=None, jobs=1)
+    assert set(laid_out) == expected
+    assert warm == cold(project, tmp_path, only=None)
+
+
+def test_the_editions_laid_out_in_parallel_are_those_laid_out_one_by_one(make_project, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795996800")
+    project = make_project()
+    serial = run(project, tmp_path / "serial", only="pdf", cache=False, jobs=1)
+    parallel = run(project, tmp_path / "parallel", only="pdf", cache=False, jobs=2)
+    assert parallel == serial and any(path.endswith(".pdf") for path in serial)

@@ -16,6 +16,7 @@ from hkai_publish.config import Config
 from hkai_publish.content import load_documents, pair_documents
 from hkai_publish.errors import Problem, PublishError, problems_fail, report_problems
 from hkai_publish.pages import make_pages
+from hkai_publish.pdf import RenderedPdfs, render_pdfs
 from hkai_publish.site import Output, render_site
 from hkai_publish.workers import default_jobs
 
@@ -29,6 +30,8 @@ class BuildOptions:
     """Warnings fail the build too."""
     write: bool = True
     """False for `check`: render and check everything, write nothing."""
+    only: str | None = None
+    """"site" or "pdf": rebuild that part and keep the other part of the previous build."""
     jobs: int | None = None
     """Processes to render with; None for one per core."""
     cache: bool = True
@@ -40,6 +43,8 @@ class BuildResult:
     outputs: tuple[Output, ...] = ()
     problems: tuple[Problem, ...] = field(default_factory=tuple)
     written: bool = False
+    pdf_pages: int = 0
+    """Pages in all PDF editions together."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -59,28 +64,52 @@ class BuildResult:
 def build(config: Config, options: BuildOptions) -> BuildResult:
     """Load, pair, render and check the publication; write build/ only if nothing failed."""
     check_out_dir(config, options.out_dir)
-    # First gather all data: sources, translations, rendered pages. Nothing touches disk yet.
+    # First gather all data: sources, translations, rendered pages and PDFs. Nothing touches disk yet.
     cache = BuildCache(options.out_dir, enabled=options.cache)
-    sources = cache.fingerprint_sources(config.project_dir, (config.content_dir, config.templates_dir, config.locales_dir))
+    sources = cache.fingerprint_sources(config.project_dir, (config.content_dir, config.templates_dir,
+                                                             config.locales_dir), options.only)
     previous = cache.previous_build(sources)
     if previous is not None:  # made from exactly these sources: the last build stands as it is
-        outputs, problems = previous
-        result = BuildResult(tuple(outputs), problems)
-        return BuildResult(result.outputs, problems, written=not result.failed(options.strict))
+        outputs, problems, pdf_pages = previous
+        failed = BuildResult(tuple(outputs), problems).failed(options.strict)
+        return BuildResult(tuple(outputs), problems, written=not failed, pdf_pages=pdf_pages)
     jobs = options.jobs or default_jobs()
     documents = load_documents(config, cache)
     entries = pair_documents(config, documents)
     catalogs = load_catalogs(config)
     pages = make_pages(config, entries, catalogs, cache, jobs)
-    outputs = [prefixed("site/", o) for o in render_site(config, pages, catalogs, cache.within("site/"), jobs)]
-    problems = tuple(run_checks(config, pages, outputs))
-    result = BuildResult(tuple(outputs), problems)
+    # The site is rendered even for --only pdf: it is quick, and the checks read it.
+    site = [prefixed("site/", o) for o in render_site(config, pages, catalogs, cache.within("site/"), jobs)]
+    pdfs = render_pdfs(config, pages, catalogs, cache.within(""), jobs) if options.only != "site" \
+        else RenderedPdfs((), (), 0)
+    # The site links each edition at site/pdf/, so a deployed site/ carries its PDFs.
+    pdf_outputs = [*pdfs.outputs, *(prefixed("site/", o) for o in pdfs.outputs)]
+    outputs = [o for o in site if options.only != "pdf"] + pdf_outputs
+    # A page shown untranslated in two editions gives the same problem twice: report it once.
+    problems = tuple(dict.fromkeys(run_checks(config, pages, site) + list(pdfs.problems)))
+    result = BuildResult(tuple(outputs), problems, pdf_pages=pdfs.page_count)
     if result.failed(options.strict) or not options.write:
         return result
     # Everything is rendered and checked: now write, all at once.
-    write_outputs(options.out_dir, outputs, cache)
-    cache.save(outputs, sources, problems)
-    return BuildResult(tuple(outputs), problems, written=True)
+    kept = previous_outputs(options.out_dir, keep=lambda path: part_of(path) != options.only) if options.only else []
+    write_outputs(options.out_dir, outputs + kept, cache)
+    cache.save(outputs + kept, sources, problems, pdfs.page_count)
+    return BuildResult(tuple(outputs), problems, written=True, pdf_pages=pdfs.page_count)
+
+
+def part_of(path: str) -> str:
+    """Which part of the build an output belongs to, for --only: "pdf" or "site"."""
+    return "pdf" if path.startswith(("pdf/", "site/pdf/")) else "site"
+
+
+def previous_outputs(out_dir: Path, keep) -> list[Output]:
+    """The files of the last build that `keep` accepts, to carry into the next one (not the cache)."""
+    if not out_dir.is_dir():
+        return []
+    return [Output(path.relative_to(out_dir).as_posix(), path.read_bytes())
+            for path in sorted(out_dir.rglob("*"))
+            if path.is_file() and path.relative_to(out_dir).parts[0] != CACHE_FOLDER
+            and keep(path.relative_to(out_dir).as_posix())]
 
 
 def prefixed(prefix: str, output: Output) -> Output:

@@ -200,8 +200,8 @@ class BuildCache:
         """Loaded on first use: a build whose sources did not change never needs them."""
         self._used: dict[str, dict[str, Any]] = {}
         self._tables_id: str | None = None
-        self._last: tuple[str, tuple] | None = None
-        """(source fingerprint, problems) of the last build."""
+        self._last: tuple[str, tuple, int] | None = None
+        """(source fingerprint, problems, PDF pages) of the last build."""
         if enabled:
             self._load()
 
@@ -266,12 +266,12 @@ class BuildCache:
             return False
         return bool(self.records)
 
-    def fingerprint_sources(self, project_dir: Path, folders: Iterable[Path]) -> str:
+    def fingerprint_sources(self, project_dir: Path, folders: Iterable[Path], *extra: Any) -> str:
         """A digest of every byte a publication is made from (its pyproject.toml and every file in
-        `folders`), with the project's place, this package's code and SOURCE_DATE_EPOCH. Keeps
-        each file's digest too (see file_digest)."""
+        `folders`), with the project's place, this package's code, SOURCE_DATE_EPOCH and `extra`
+        (what the build was asked for). Keeps each file's bytes for the loader (see source)."""
         h = hashlib.blake2b(digest_size=16)
-        h.update(f"{project_dir}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}\0{self.package}\0".encode())
+        h.update(f"{project_dir}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}\0{self.package}\0{extra!r}\0".encode())
         config = project_dir / "pyproject.toml"
         h.update(config.read_bytes() if config.is_file() else b"\0none")
         for folder in folders:
@@ -288,9 +288,9 @@ class BuildCache:
         """A source file's bytes as fingerprint_sources read them (once a build), if it did."""
         return self.files.get(str(path))
 
-    def previous_build(self, sources: str) -> tuple[list[Any], tuple] | None:
-        """The last build's (outputs, problems), read back from the output folder, if it was made
-        from the same sources (see source_fingerprint) and its files are all still there."""
+    def previous_build(self, sources: str) -> tuple[list[Any], tuple, int] | None:
+        """The last build's (outputs, problems, PDF pages), read back from the output folder, if it
+        was made from the same sources (see fingerprint_sources) and its files are all still there."""
         if not self.intact or self._last is None or self._last[0] != sources:
             return None
         from hkai_publish.site import Output  # here: site imports this module
@@ -300,7 +300,7 @@ class BuildCache:
         except OSError:
             return None
         self.reused.update(self.records)
-        return outputs, self._last[1]
+        return outputs, *self._last[1:]
 
     def key(self, *values: Any) -> str:
         """The cache key of an output made from `values` (with this package's fingerprint)."""
@@ -349,17 +349,17 @@ class BuildCache:
         record = self.records.get(path)
         return record is not None and record.size == len(data) and record.sha == _sha(data)
 
-    def save(self, outputs: Iterable[Any], sources: str | None = None, problems: tuple = ()) -> None:
+    def save(self, outputs: Iterable[Any], sources: str | None = None, problems: tuple = (), pdf_pages: int = 0) -> None:
         """Record what was just written to the output folder, the values used from tables, and
-        the sources fingerprint and problems of this build."""
+        the sources fingerprint, problems and PDF page count of this build."""
         if not self.enabled:
             return
         try:
-            self._save(outputs, (sources, tuple(problems)) if sources else None)
+            self._save(outputs, (sources, tuple(problems), pdf_pages) if sources else None)
         except OSError as exc:  # a cache that cannot be saved costs time on the next build, nothing else
             log.warning("could not save the build cache in %s: %s", self.folder, exc)
 
-    def _save(self, outputs: Iterable[Any], last: tuple[str, tuple] | None) -> None:
+    def _save(self, outputs: Iterable[Any], last: tuple[str, tuple, int] | None) -> None:
         records, folders = {}, {"."}
         for output in outputs:
             old = self.records.get(output.path)

@@ -58,15 +58,21 @@ def cli() -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: <project>/build). Updated only after a good build.")
 @STRICT
+@click.option("--only", type=click.Choice(["site", "pdf"]), default=None,
+              help="Rebuild only the site or only the PDF editions; the other part of the last build is kept.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes to render with (default: one per core).")
 @click.option("--no-cache", is_flag=True, help="Render everything, ignoring what the last build made.")
-def build_command(project: Path, out_dir: Path | None, strict: bool, jobs: int | None, no_cache: bool) -> None:
+def build_command(project: Path, out_dir: Path | None, strict: bool, only: str | None, jobs: int | None,
+                  no_cache: bool) -> None:
     """Build the site into <out>/site and the PDF editions into <out>/pdf."""
     started = time.perf_counter()
-    result = _run(project, out_dir, strict, write=True, jobs=jobs, cache=not no_cache)
+    result = _run(project, out_dir, strict, write=True, only=only, jobs=jobs, cache=not no_cache)
     pages = sum(1 for o in result.outputs if o.path.endswith(".html"))
-    click.echo(f"Built {pages} HTML pages into {out_dir or project / 'build'} "
+    pdfs = sum(1 for o in result.outputs if o.path.startswith("pdf/"))
+    built = [f"{pages} HTML pages"] if only != "pdf" else []
+    built += [f"{pdfs} PDF editions ({result.pdf_pages} pages)"] if only != "site" else []
+    click.echo(f"Built {' and '.join(built)} into {out_dir or project / 'build'} "
                f"in {time.perf_counter() - started:.2f} s", err=True)
 
 
@@ -97,11 +103,11 @@ def serve_command(project: Path, port: int) -> None:
                                  "another port (--port 0 picks a free one).", param_hint="--port") from None
 
 
-def _run(project: Path, out_dir: Path | None, strict: bool, write: bool, jobs: int | None = None,
-         cache: bool = True) -> BuildResult:
+def _run(project: Path, out_dir: Path | None, strict: bool, write: bool, only: str | None = None,
+         jobs: int | None = None, cache: bool = True) -> BuildResult:
     try:
         config = load_config(project)
-        result = build(config, BuildOptions(out_dir or config.project_dir / "build", strict, write, jobs, cache))
+        result = build(config, BuildOptions(out_dir or config.project_dir / "build", strict, write, only, jobs, cache))
     except PublishError as exc:
         _fail([str(exc)])
     lines = result.report(strict)
