@@ -47,9 +47,11 @@ def build_command(project: Path, out_dir: Path | None, strict: bool) -> None:
 @PROJECT
 @STRICT
 def check_command(project: Path, strict: bool) -> None:
-    """Render and check everything; write nothing."""
+    """Render and check everything; write nothing. Prints every problem, then a count."""
     result = _run(project, None, strict, write=False)
-    click.echo(f"No problems in {len(result.outputs)} outputs." if not result.problems else "", err=True)
+    if not result.problems:
+        pages = sum(1 for o in result.outputs if o.path.endswith("/index.html"))
+        click.echo(f"No problems in {pages} pages.", err=True)
 
 
 def _run(project: Path, out_dir: Path | None, strict: bool, write: bool) -> BuildResult:
@@ -60,12 +62,26 @@ def _run(project: Path, out_dir: Path | None, strict: bool, write: bool) -> Buil
         _fail([str(exc)])
     for problem in result.problems:
         click.echo(f"{problem} ({problem.severity})" if problem.severity != "error" else str(problem), err=True)
+    summary = summarise(result, strict)
     if result.failed(strict):
-        errors, warnings = len(result.errors), len(result.warnings)
-        summary = f"Aborted: {errors} error(s), {warnings} warning(s)"
-        _fail([summary + (" in strict mode." if strict and not errors else ".") +
-               (" The previous build was left in place." if write else "")])
+        _fail([summary + (" The previous build was left in place." if write else "")])
+    if summary:
+        click.echo(summary, err=True)
     return result
+
+
+def summarise(result: BuildResult, strict: bool) -> str:
+    """One line for the end of the report, MkDocs-style."""
+    errors, warnings = _count(len(result.errors), "error"), _count(len(result.warnings), "warning")
+    if result.errors:
+        return f"Aborted with {errors} and {warnings}."
+    if result.warnings:
+        return f"Aborted with {warnings} in strict mode!" if strict else f"{warnings} (use --strict to fail on them)."
+    return ""
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _fail(lines: list[str]) -> None:

@@ -15,12 +15,12 @@ from markdown.treeprocessors import Treeprocessor
 from hkai_publish.content import Document
 
 # Characters between which a source line break is no space: CJK ideographs, kana, full-width forms.
-_CJK = r"\u2e80-\u2fff\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*\n[ \t]*(?=[{_CJK}])")
-CJK_END = re.compile(rf"[{_CJK}][ \t]*\n[ \t]*$")
-CJK_START = re.compile(rf"[{_CJK}]")
-CJK_START_BREAK = re.compile(rf"[ \t]*\n[ \t]*[{_CJK}]")
-CJK_END_CHAR = re.compile(rf"[{_CJK}]$")
+CJK_CHARS = r"\u2e80-\u2fff\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+CJK_BREAK = re.compile(rf"(?<=[{CJK_CHARS}])[ \t]*\n[ \t]*(?=[{CJK_CHARS}])")
+CJK_END = re.compile(rf"[{CJK_CHARS}][ \t]*\n[ \t]*$")
+CJK_START = re.compile(rf"[{CJK_CHARS}]")
+CJK_START_BREAK = re.compile(rf"[ \t]*\n[ \t]*[{CJK_CHARS}]")
+CJK_END_CHAR = re.compile(rf"[{CJK_CHARS}]$")
 HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 
 
