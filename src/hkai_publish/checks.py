@@ -175,9 +175,11 @@ def check_output_paths(config: Config, pages: list[Page], outputs: list[Output])
     counts = Counter(o.path for o in outputs)
     for path, count in counts.items():
         if count > 1:
-            sources = [p.document for p in pages if "site/" + p.output_path == path]
-            doc = sources[-1] if sources else None
-            yield Problem(doc.path if doc else None, 1 if doc else None, "output-clash",
+            images = [(p.document, p.document.line_of(src)) for p in _sources(pages)
+                      for src, _ in p.rendered.images if _site_path(p.path, src) == path]
+            pages_there = [(p.document, 1) for p in pages if "site/" + p.output_path == path]
+            doc, line = (images or pages_there or [(None, None)])[-1]
+            yield Problem(doc.path if doc else None, line, "output-clash",
                           f"{count} outputs claim {path}; rename or re-slug one of them")
 
 

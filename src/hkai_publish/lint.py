@@ -150,7 +150,10 @@ def _neighbour(text: str, i: int, step: int) -> str:
 
 
 def _context(text: str, i: int, width: int = 4) -> str:
-    return re.sub(r"\s+", "", text[max(0, i - width): i + width + 1])
+    """A few characters either side of offset i, on its line."""
+    start = max(i - width, text.rfind("\n", 0, i) + 1)
+    end = text.find("\n", i)
+    return text[start: min(i + width + 1, end if end >= 0 else len(text))].strip()
 
 
 def _mixed_quotes(texts: list) -> Iterator[Problem]:
