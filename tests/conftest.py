@@ -143,3 +143,17 @@ def parse_html(path: Path) -> html.HtmlElement:
 
 def parse_xml(path: Path) -> etree._Element:
     return etree.fromstring(path.read_bytes())
+
+
+def git(project: Path, *args: str) -> str:
+    """Run git in a test project (a repository of its own, with a fixed author)."""
+    result = subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", *args],
+                            cwd=project, capture_output=True, text=True, check=True)
+    return result.stdout
+
+
+def commit_all(project: Path, message: str) -> None:
+    if not (project / ".git").exists():
+        git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", message)

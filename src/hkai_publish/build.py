@@ -54,7 +54,7 @@ class BuildResult:
 
 def build(config: Config, options: BuildOptions) -> BuildResult:
     """Load, pair, render and check the publication; write build/ only if nothing failed."""
-    check_out_dir(config, options.out_dir)
+    check_out_dir(config, options.out_dir, BUILD_PARTS)
     # First gather all data: sources, translations, rendered pages. Nothing touches disk yet.
     documents = load_documents(config)
     entries = pair_documents(config, documents)
@@ -74,15 +74,16 @@ def prefixed(prefix: str, output: Output) -> Output:
     return Output(prefix + output.path, output.data)
 
 
-def check_out_dir(config: Config, out_dir: Path) -> None:
-    """Refuse an output folder whose replacement would destroy sources or anything else."""
+def check_out_dir(config: Config, out_dir: Path, parts: set[str] | None = None) -> None:
+    """Refuse an output folder whose replacement would destroy sources, or (given the names an
+    output folder holds, `parts`) anything else."""
     out, project = out_dir.resolve(), config.project_dir.resolve()
     for source in (project, config.content_dir, config.templates_dir, config.locales_dir):
         source = source.resolve()
         if out == source or source.is_relative_to(out) or out.is_relative_to(source) and source != project:
             raise PublishError(f"--out {out_dir}: the output folder would overwrite the sources in "
                                f"{display_path(source)}; choose a folder such as build/")
-    others = sorted(p.name for p in out.iterdir() if p.name not in BUILD_PARTS) if out.is_dir() else []
+    others = sorted(p.name for p in out.iterdir() if p.name not in parts) if parts is not None and out.is_dir() else []
     if others:
         raise PublishError(f"--out {out_dir}: the folder holds other files ({', '.join(others[:3])}"
                            f"{', …' if len(others) > 3 else ''}) and a build replaces it whole; "

@@ -83,7 +83,9 @@ def _describe(line: str) -> str:
 
 def unsafe_translation(msgid: str | tuple, msgstr: str | tuple) -> str | None:
     """Why a translation must not reach a page, or None. Jinja marks translations safe, so a
-    msgstr may carry only the markup and placeholders its msgid has."""
+    msgstr may carry only the markup (tags with the same attributes) and placeholders its msgid
+    has. A plural msgstr may leave out a placeholder (Chinese has one form for "1 page" and "%(n)s
+    pages"); any other must keep them all, or the page loses its number or date."""
     ids = msgid if isinstance(msgid, tuple) else (msgid,)
     strings = msgstr if isinstance(msgstr, tuple) else (msgstr,)
     source_tags = sorted(TAG.findall(" ".join(ids)))
@@ -95,8 +97,9 @@ def unsafe_translation(msgid: str | tuple, msgstr: str | tuple) -> str | None:
             return "translation contains a javascript: URL"
         if sorted(TAG.findall(string)) != source_tags:
             return (f"translation's HTML markup differs from the original's: "
-                    f"{string!r} for {ids[0]!r} (translations may not add or change tags)")
-        if set(PLACEHOLDER.findall(string)) != source_placeholders:
+                    f"{string!r} for {ids[0]!r} (translations may not add or change tags or attributes)")
+        placeholders = set(PLACEHOLDER.findall(string))
+        if not placeholders <= source_placeholders or (len(ids) == 1 and placeholders != source_placeholders):
             return (f"translation's placeholders differ from the original's: "
                     f"{string!r} for {ids[0]!r}")
     return None

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import sys
 import time
 from pathlib import Path
+from typing import Iterator
 
 import click
 
-from hkai_publish.build import BuildOptions, BuildResult, build
-from hkai_publish.config import load_config
-from hkai_publish.errors import PublishError
+from hkai_publish import i18n, status
+from hkai_publish.build import BuildOptions, BuildResult, build, check_out_dir, write_outputs
+from hkai_publish.handoff import make_handoff
+from hkai_publish.handoff_import import plan_imports, write_imports
+from hkai_publish.locales import parse_locale
+from hkai_publish.config import Config, load_config
+from hkai_publish.errors import Problem, PublishError, display_path
 
 PROJECT = click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path),
                        default=Path("."), show_default=True, help="The publication's folder.")
@@ -60,23 +67,46 @@ def _run(project: Path, out_dir: Path | None, strict: bool, write: bool) -> Buil
         result = build(config, BuildOptions(out_dir or config.project_dir / "build", strict, write))
     except PublishError as exc:
         _fail([str(exc)])
-    for problem in result.problems:
-        click.echo(f"{problem} ({problem.severity})" if problem.severity != "error" else str(problem), err=True)
-    summary = summarise(result, strict)
-    if result.failed(strict):
-        _fail([summary + (" The previous build was left in place." if write else "")])
-    if summary:
-        click.echo(summary, err=True)
+    _report(list(result.problems), strict, " The previous build was left in place." if write else "")
     return result
 
 
-def summarise(result: BuildResult, strict: bool) -> str:
-    """One line for the end of the report, MkDocs-style."""
-    errors, warnings = _count(len(result.errors), "error"), _count(len(result.warnings), "warning")
-    if result.errors:
-        return f"Aborted with {errors} and {warnings}."
-    if result.warnings:
-        return f"Aborted with {warnings} in strict mode!" if strict else f"{warnings} (use --strict to fail on them)."
+@contextlib.contextmanager
+def _user_errors() -> Iterator[None]:
+    """A PublishError anywhere in a command is the user's to fix: `path:line: message`, exit 1."""
+    try:
+        yield
+    except PublishError as exc:
+        _fail([str(exc)])
+
+
+def _config(ctx: click.Context, project: Path | None) -> Config:
+    """The publication a subcommand works on: its own --project, else its group's, else '.'."""
+    if project is None:
+        project = (ctx.obj or {}).get("project") or Path(".")
+    return load_config(project)
+
+
+def _report(problems: list[Problem], strict: bool, on_failure: str = "") -> None:
+    """Every problem, then a count; exit 1 on errors, or on warnings under --strict."""
+    for problem in problems:
+        click.echo(f"{problem} ({problem.severity})" if problem.severity != "error" else str(problem), err=True)
+    errors = sum(p.severity == "error" for p in problems)
+    summary = summarise(errors, len(problems) - errors, strict)
+    if errors or (strict and problems):
+        _fail([summary + on_failure])
+    if summary:
+        click.echo(summary, err=True)
+
+
+def summarise(errors: int, warnings: int, strict: bool) -> str:
+    """One line for the end of a report, MkDocs-style."""
+    counted = f"{_count(errors, 'error')} and {_count(warnings, 'warning')}"
+    if errors:
+        return f"Aborted with {counted}."
+    if warnings:
+        return (f"Aborted with {_count(warnings, 'warning')} in strict mode!" if strict
+                else f"{_count(warnings, 'warning')} (use --strict to fail on them).")
     return ""
 
 
@@ -88,6 +118,191 @@ def _fail(lines: list[str]) -> None:
     for line in lines:
         click.echo(line, err=True)
     sys.exit(1)
+
+
+# ---- UI strings --------------------------------------------------------------------------------
+SUB_PROJECT = click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path),
+                           default=None, help="The publication's folder (default: the current one).")
+FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+                      show_default=True, help="Output for people or for machines.")
+
+
+@cli.group("i18n")
+def i18n_group() -> None:
+    """UI strings (templates, settings, code) in gettext catalogues: locales/<id>/LC_MESSAGES/messages.po.
+
+    \b
+    extract      write locales/messages.pot from what readers see
+    init LOCALE  start a language's catalogue from the template
+    update       merge the template into every catalogue (changed strings turn fuzzy)
+    compile      check every catalogue and write messages.mo beside it
+    stats        translated / fuzzy / untranslated strings per language
+    """
+
+
+@i18n_group.command("extract")
+@SUB_PROJECT
+@click.pass_context
+def extract_command(ctx: click.Context, project: Path | None) -> None:
+    """Write locales/messages.pot: templates (per babel.cfg), settings in pyproject.toml, code."""
+    with _user_errors():
+        path, changed, count = i18n.extract(_config(ctx, project))
+    click.echo(f"{display_path(path)}: {count} messages{'' if changed else ' (unchanged)'}", err=True)
+
+
+@i18n_group.command("init")
+@click.argument("locale")
+@SUB_PROJECT
+@click.pass_context
+def init_command(ctx: click.Context, locale: str, project: Path | None) -> None:
+    """Create the catalogue of LOCALE (a tag such as zh-Hant-HK) from locales/messages.pot."""
+    with _user_errors():
+        path = i18n.init(_config(ctx, project), locale)
+    click.echo(f"{display_path(path)}: created", err=True)
+
+
+@i18n_group.command("update")
+@SUB_PROJECT
+@click.pass_context
+def update_command(ctx: click.Context, project: Path | None) -> None:
+    """Merge locales/messages.pot into every language's catalogue."""
+    with _user_errors():
+        results = i18n.update(_config(ctx, project))
+    for r in results:
+        click.echo(f"{display_path(r.path)}: {r.added} new, {r.fuzzy} fuzzy, {r.obsolete} obsolete"
+                   f"{'' if r.changed else ' (unchanged)'}", err=True)
+
+
+@i18n_group.command("compile")
+@SUB_PROJECT
+@STRICT
+@click.pass_context
+def compile_command(ctx: click.Context, project: Path | None, strict: bool) -> None:
+    """Check every catalogue (markup, placeholders, URLs, plurals; fuzzy and untranslated strings
+    are warnings) and write messages.mo beside each good one."""
+    with _user_errors():
+        written, problems = i18n.compile_catalogs(_config(ctx, project))
+    for path in written:
+        click.echo(f"{display_path(path)}: written", err=True)
+    _report(problems, strict)
+
+
+@i18n_group.command("stats")
+@SUB_PROJECT
+@FORMAT
+@click.pass_context
+def stats_command(ctx: click.Context, project: Path | None, fmt: str) -> None:
+    """Translated, fuzzy and untranslated UI strings per language, against a fresh extract."""
+    with _user_errors():
+        stats = i18n.catalog_stats(_config(ctx, project))
+    if fmt == "json":
+        click.echo(json.dumps([{"language": s.locale.tag, "total": s.total, "translated": s.translated,
+                                "fuzzy": s.fuzzy, "untranslated": s.untranslated,
+                                "percent": round(s.percent, 1)} for s in stats], indent=2))
+        return
+    for s in stats:
+        click.echo(f"{s.locale.tag}: {s.translated} of {s.total} translated ({s.percent:.0f}%), "
+                   f"{s.fuzzy} fuzzy, {s.untranslated} untranslated")
+
+
+# ---- Pages ---------------------------------------------------------------------------------------
+@cli.group("status", invoke_without_command=True)
+@PROJECT
+@FORMAT
+@click.option("--fail-under", "fail_under", type=click.FloatRange(0, 100), default=None, metavar="PCT",
+              help="Exit 1 if any language has fewer than PCT% of its pages up to date or UI strings translated.")
+@click.option("--no-diff", is_flag=True, help="Do not show what changed in outdated originals.")
+@click.pass_context
+def status_group(ctx: click.Context, project: Path, fmt: str, fail_under: float | None, no_diff: bool) -> None:
+    """Every page per language: up to date, outdated (the original changed since it was
+    translated; with a diff where git knows the old version), untracked or missing; and UI strings.
+
+    `hkai-publish status mark PATH…` records that translations are up to date.
+    """
+    ctx.obj = {"project": project}
+    if ctx.invoked_subcommand is not None:
+        return
+    with _user_errors():
+        config = load_config(project)
+        statuses = status.collect_status(config, history=not no_diff or fmt == "json")
+    if fmt == "json":
+        click.echo(json.dumps(status.to_json(config, statuses), indent=2, ensure_ascii=False))
+    else:
+        click.echo(status.format_table(config, statuses, diffs=not no_diff), nl=False)
+    below = [s for s in statuses if fail_under is not None and min(s.percent, s.strings.percent) < fail_under]
+    if below:
+        _fail([f"{s.locale.tag}: {s.percent:.0f}% of pages up to date, {s.strings.percent:.0f}% of UI strings "
+               f"translated: under --fail-under {fail_under:g}%" for s in below])
+
+
+@status_group.command("mark")
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@SUB_PROJECT
+@click.pass_context
+def mark_command(ctx: click.Context, paths: tuple[Path, ...], project: Path | None) -> None:
+    """Mark translations (content/<language>/….md) as up to date with their originals as they are
+    now: writes `source_hash` into their front matter. Do this after re-translating."""
+    with _user_errors():
+        changed = status.mark_translated(_config(ctx, project), list(paths))
+    for doc, value in changed:
+        click.echo(f"{display_path(doc.path)}: source_hash {value}", err=True)
+    click.echo(f"{len(changed)} of {len(paths)} page(s) marked up to date"
+               + ("" if len(changed) == len(paths) else " (the others already were)"), err=True)
+
+
+# ---- Hand-off ------------------------------------------------------------------------------------
+@cli.group("handoff", invoke_without_command=True)
+@PROJECT
+@click.option("--locale", "tags", multiple=True, metavar="TAG",
+              help="Language to hand off, e.g. zh-Hant-HK (repeatable; default: every translated one).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: <project>/handoff). Replaced whole.")
+@click.option("--zip", "as_zip", is_flag=True, help="One zip per language instead of folders.")
+@click.pass_context
+def handoff_group(ctx: click.Context, project: Path, tags: tuple[str, ...], out_dir: Path | None, as_zip: bool) -> None:
+    """Write what a translator or agency needs, per language: README.md (what to translate, word
+    counts), xliff/<page>.xlf for missing and outdated pages (XLIFF 1.2, previous translations
+    included), memory.tmx (published translations) and messages.po (UI strings).
+
+    `hkai-publish handoff import FILE…` takes the translated files back.
+    """
+    ctx.obj = {"project": project}
+    if ctx.invoked_subcommand is not None:
+        return
+    with _user_errors():
+        config = load_config(project)
+        try:
+            locales = [parse_locale(tag) for tag in tags]
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--locale") from None
+        if unknown := [loc.tag for loc in locales if loc not in i18n.translated_locales(config)]:
+            raise click.BadParameter(f"{', '.join(unknown)} is not a translated language of this publication",
+                                     param_hint="--locale")
+        out = out_dir or config.project_dir / "handoff"
+        check_out_dir(config, out)
+        outputs = make_handoff(config, locales or None, as_zip)
+        write_outputs(out, outputs)
+    for output in outputs:
+        if output.path.endswith((".zip", "README.md")):
+            click.echo(display_path(out / output.path), err=True)
+
+
+@handoff_group.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@SUB_PROJECT
+@click.pass_context
+def import_command(ctx: click.Context, files: tuple[Path, ...], project: Path | None) -> None:
+    """Put translated FILES back: each .xlf page into content/<language>/ (marked up to date with
+    the version handed off), a .po into locales/. Nothing is written if any file has a problem."""
+    with _user_errors():
+        imports, problems = plan_imports(_config(ctx, project), list(files))
+        _report(problems, strict=False)
+        written = write_imports(imports)
+    for item, changed in written:
+        note = "" if item.current else " (the original changed since the hand-off: still outdated)"
+        click.echo(f"{display_path(item.target)}: {'imported' if changed else 'unchanged'} from "
+                   f"{display_path(item.source)}{note}", err=True)
 
 
 def main() -> None:

@@ -88,14 +88,15 @@ def load_config(project_dir: Path) -> Config:
         if attr not in _TYPES:
             hint = difflib.get_close_matches(attr, list(_TYPES), n=1)
             suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
-            raise ConfigError(f"unknown key {key!r} in [{SECTION}]{suggestion}", path, _line_of(text, key))
+            raise ConfigError(f"unknown key {key!r} in [{SECTION}]{suggestion}", path, line_of_setting(text, key))
         if not isinstance(value, _TYPES[attr]):
             expected = _TYPES[attr].__name__
             raise ConfigError(f"{key!r} must be a {expected}, got {type(value).__name__}", path,
-                              _line_of(text, key))
+                              line_of_setting(text, key))
         if isinstance(value, list) and not all(isinstance(item, str) for item in value):
             wrong = next(item for item in value if not isinstance(item, str))
-            raise ConfigError(f"{key!r} must be a list of strings, got {wrong!r} in it", path, _line_of(text, key))
+            raise ConfigError(f"{key!r} must be a list of strings, got {wrong!r} in it", path,
+                              line_of_setting(text, key))
         values[attr] = tuple(value) if isinstance(value, list) else value
     return _validated(Config(project_dir=project_dir, **values), path, text)
 
@@ -107,25 +108,25 @@ def _validated(config: Config, path: Path, text: str) -> Config:
             try:
                 parse_locale(tag)
             except ValueError as exc:
-                raise ConfigError(f"{key}: {exc}", path, _line_of(text, key)) from None
+                raise ConfigError(f"{key}: {exc}", path, line_of_setting(text, key)) from None
     if config.default_locale.tag not in {parse_locale(t).tag for t in config.languages}:
         raise ConfigError(f"default_language {config.default_language!r} is not in languages",
-                          path, _line_of(text, "default_language"))
+                          path, line_of_setting(text, "default_language"))
     folders = [loc.folder for loc in config.locales]
     if len(set(folders)) != len(folders):
-        raise ConfigError("two languages share one content folder", path, _line_of(text, "languages"))
+        raise ConfigError("two languages share one content folder", path, line_of_setting(text, "languages"))
     if not re.match(r"https?://[^/]+(/.*)?$", config.base_url):
         raise ConfigError(f"base_url must be an absolute http(s) URL, got {config.base_url!r}",
-                          path, _line_of(text, "base_url"))
+                          path, line_of_setting(text, "base_url"))
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", config.pdf_name):
         raise ConfigError(f"pdf_name must be a plain file name, got {config.pdf_name!r}",
-                          path, _line_of(text, "pdf_name"))
+                          path, line_of_setting(text, "pdf_name"))
     if not config.base_url.endswith("/"):
         config = replace(config, base_url=config.base_url + "/")
     return config
 
 
-def _line_of(text: str, key: str) -> int | None:
+def line_of_setting(text: str, key: str) -> int | None:
     """The line where `key = …` stands in the config section, for `file:line` messages."""
     in_section = False
     for number, line in enumerate(text.splitlines(), 1):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -19,6 +20,9 @@ from hkai_publish.locales import Locale
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_-]*)*")
+SOURCE_HASH = re.compile(r"[0-9a-f]{8,64}")
+HASH_LENGTH = 12
+"""Hex digits of the original's hash a translation records: enough to be unique, short enough to read."""
 
 # Front matter keys: name -> (accepted types, required).
 FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
@@ -47,7 +51,7 @@ class Document:
     body_line: int
     """Line of the source file on which the body starts, for `file:line` messages."""
     hash: str
-    """SHA-256 of the body: what a translation records as `source_hash`."""
+    """SHA-256 of `translatable_text`: the version a translation records as `source_hash`."""
     front_matter: str = ""
     """The front matter's YAML text, which starts on the file's second line."""
 
@@ -74,6 +78,16 @@ class Document:
     @property
     def slug(self) -> str:
         return self.meta.get("slug", self.key)
+
+    @property
+    def source_hash(self) -> str | None:
+        """For a translation: the hash (prefix) of the original version it was translated from."""
+        return self.meta.get("source_hash")
+
+    @property
+    def short_hash(self) -> str:
+        """What a translation of this document records as its `source_hash`."""
+        return self.hash[:HASH_LENGTH]
 
     def line_of(self, needle: str, start: int = 0) -> int:
         """The first source line containing `needle` at or after body offset `start` (the body's
@@ -105,6 +119,27 @@ class Entry:
         return (self.original.order if self.original else 10**6, self.key)
 
 
+class TranslationState(enum.StrEnum):
+    """How a translation stands against its original."""
+
+    CURRENT = "up-to-date"
+    OUTDATED = "outdated"
+    """The original's body changed since the version the translation records."""
+    UNTRACKED = "untracked"
+    """The translation does not record which version of the original it was made from."""
+    MISSING = "missing"
+
+
+def translation_state(original: Document, translation: Document | None) -> TranslationState:
+    if translation is None:
+        return TranslationState.MISSING
+    if translation.source_hash is None:
+        return TranslationState.UNTRACKED
+    if original.hash.startswith(translation.source_hash):
+        return TranslationState.CURRENT
+    return TranslationState.OUTDATED
+
+
 def load_documents(config: Config) -> list[Document]:
     """Every `*.md` under content/<folder> for each language, parsed and validated."""
     documents = []
@@ -134,8 +169,17 @@ def load_document(path: Path, folder: Path, locale: Locale) -> Document:
         raise ContentError(f"file name {key!r} cannot be a URL: use lower-case letters, digits, '-' and '_'",
                            path, 1)
     _check_slug(meta, match.group(1) or "", path)
-    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(translatable_text(meta, body).encode("utf-8")).hexdigest()
     return Document(path, key, locale, MappingProxyType(meta), body, body_line, digest, match.group(1) or "")
+
+
+def translatable_text(meta: Mapping[str, Any], body: str) -> str:
+    """What a translator translates: title, summary and body. A change to any of them (not to the
+    order or dates) makes the translations outdated; status diffs this text."""
+    head = f"title: {meta.get('title', '')}\n"
+    if meta.get("summary"):
+        head += f"summary: {meta['summary']}\n"
+    return f"{head}\n{body}"
 
 
 def _parse_front_matter(source: str, path: Path) -> dict[str, Any]:
@@ -161,6 +205,10 @@ def _parse_front_matter(source: str, path: Path) -> dict[str, Any]:
             wanted = " or ".join("date (YYYY-MM-DD)" if t is dt.date else t.__name__ for t in types)
             raise ContentError(f"front matter {key!r} must be a non-empty {wanted}, got {value!r}",
                                path, _line_of_key(source, key))
+    if "source_hash" in meta and not SOURCE_HASH.fullmatch(meta["source_hash"]):
+        raise ContentError(f"front matter 'source_hash' must be hexadecimal digits (at least 8) from "
+                           f"`hkai-publish status mark`, got {meta['source_hash']!r}",
+                           path, _line_of_key(source, "source_hash"))
     return {str(k): v for k, v in meta.items()}
 
 

@@ -13,7 +13,7 @@ import jinja2
 
 from hkai_publish.catalogs import LoadedCatalog
 from hkai_publish.config import Config
-from hkai_publish.content import Document, Entry
+from hkai_publish.content import Document, Entry, TranslationState, translation_state
 from hkai_publish.errors import TemplateError
 from hkai_publish.locales import Locale
 from hkai_publish.markdown import Heading, Rendered, render_markdown
@@ -40,6 +40,8 @@ class Page:
     """URL path relative to the site root, ending in '/': `zh-hant/government/`."""
     is_fallback: bool = False
     """True where the page shows the original because the translation is missing."""
+    is_outdated: bool = False
+    """True where the original changed since the version this translation records (`source_hash`)."""
 
     @property
     def output_path(self) -> str:
@@ -112,6 +114,8 @@ def make_environment(config: Config, catalog: LoadedCatalog) -> jinja2.Environme
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    # As babel.cfg's `trimmed = true`: {% trans %} blocks are looked up as they were extracted.
+    env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_translations(catalog.translations, newstyle=True)
     # `_()` marks its result safe and %-formats it: right for template literals, wrong for data.
     # Config strings go through `| translate`: looked up in the catalogue, then autoescaped.
@@ -224,7 +228,16 @@ def _page_context(config: Config, pages: list[Page], page: Page) -> dict[str, An
     context["next"] = _neighbour(same_language, index + 1, context["url"])
     context["alternates"] = alternates(config, pages, page)
     context["content_lang"] = page.document.locale.tag
+    context["original"] = _original_link(config, page, context["url"])
     return context
+
+
+def _original_link(config: Config, page: Page, url) -> Link:
+    """The original of a translated page: its URL, and its language named in the page's language
+    ("英文") for the outdated notice."""
+    original = config.default_locale
+    name = original.babel.get_language_name(page.locale.babel_id) or original.name
+    return Link(name, url(page_path(original, page.entry)), lang=original.tag, hreflang=original.tag)
 
 
 def _neighbour(pages: list[Page], index: int, url) -> Link | None:
@@ -303,8 +316,10 @@ def make_pages(config: Config, entries: list[Entry], catalogs: Mapping[str, Load
             anchor_ids = () if doc is original else [h.id for h in _original_headings(pages, entry)]
             rendered = render_markdown(doc, anchor_ids, link_resolver(config, entries, locale, entry),
                                        config.allow_raw_html, gettext("Back to the text"))
+            outdated = doc is not original and translation_state(original, doc) is TranslationState.OUTDATED
             pages.append(Page(entry, locale, doc, rendered, page_path(locale, entry),
-                              is_fallback=doc is original and locale != config.default_locale))
+                              is_fallback=doc is original and locale != config.default_locale,
+                              is_outdated=outdated))
     return sorted(pages, key=lambda p: (config.locales.index(p.locale), p.entry.order))
 
 
