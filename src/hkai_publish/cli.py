@@ -18,7 +18,7 @@ from hkai_publish.handoff import make_handoff
 from hkai_publish.handoff_import import plan_imports, write_imports
 from hkai_publish.locales import parse_locale
 from hkai_publish.config import Config, load_config
-from hkai_publish.errors import Problem, PublishError, display_path
+from hkai_publish.errors import Problem, PublishError, counted, display_path
 
 PROJECT = click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path),
                        default=Path("."), show_default=True, help="The publication's folder.")
@@ -101,17 +101,13 @@ def _report(problems: list[Problem], strict: bool, on_failure: str = "") -> None
 
 def summarise(errors: int, warnings: int, strict: bool) -> str:
     """One line for the end of a report, MkDocs-style."""
-    counted = f"{_count(errors, 'error')} and {_count(warnings, 'warning')}"
+    both = f"{counted(errors, 'error')} and {counted(warnings, 'warning')}"
     if errors:
-        return f"Aborted with {counted}."
+        return f"Aborted with {both}."
     if warnings:
-        return (f"Aborted with {_count(warnings, 'warning')} in strict mode!" if strict
-                else f"{_count(warnings, 'warning')} (use --strict to fail on them).")
+        return (f"Aborted with {counted(warnings, 'warning')} in strict mode!" if strict
+                else f"{counted(warnings, 'warning')} (use --strict to fail on them).")
     return ""
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _fail(lines: list[str]) -> None:

@@ -89,10 +89,9 @@ class Document:
         """What a translation of this document records as its `source_hash`."""
         return self.hash[:HASH_LENGTH]
 
-    def line_of(self, needle: str, start: int = 0) -> int:
-        """The first source line containing `needle` at or after body offset `start` (the body's
-        first line if none does)."""
-        index = self.body.find(needle, start)
+    def line_of(self, needle: str) -> int:
+        """The first source line containing `needle` (the body's first line if none does)."""
+        index = self.body.find(needle)
         return self.body_line + (self.body[:index].count("\n") if index >= 0 else 0)
 
     def line_of_key(self, key: str) -> int:

@@ -18,6 +18,11 @@ def display_path(path: Path | str | None) -> str:
         return str(path)
 
 
+def counted(number: int, noun: str) -> str:
+    """`1 warning`, `3 warnings`: for summaries."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def location(path: Path | str | None, line: int | None) -> str:
     where = display_path(path)
     return f"{where}:{line}" if line else where

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from hkai_publish.config import Config
 from hkai_publish.content import Document
-from hkai_publish.errors import Problem, location
+from hkai_publish.errors import Problem, counted, location
 from hkai_publish.figures import known_values, stated_figures
 from hkai_publish.prose import URL, document_prose, footnote_labels, heading_lines, source_lines, table_shapes
 from hkai_publish.site import Output, Page
@@ -89,7 +89,7 @@ def _headings(pair: Pair) -> Finding:
         line = our_lines[first] if first < len(ours) else (our_lines[-1] if ours else pair.target.body_line)
         counterpart = (f"; first difference: {theirs[first].text!r} ({pair.where(their_lines[first])})"
                        if first < len(theirs) else "")
-        yield line, "parity-headings", (f"{len(ours)} headings here, {len(theirs)} in the original "
+        yield line, "parity-headings", (f"{counted(len(ours), 'heading')} here, {len(theirs)} in the original "
                                         f"({pair.where(None)}): a section is missing or extra{counterpart}")
         return
     for ours_h, theirs_h, line, their_line in zip(ours, theirs, our_lines, their_lines):
@@ -164,7 +164,7 @@ def _tables(pair: Pair) -> Finding:
                                           f"({pair.where(their_line)}) {their_rows} × {their_columns}")
     if len(ours) != len(theirs):
         line = ours[len(theirs)][0] if len(ours) > len(theirs) else pair.target_line(theirs[len(ours)][0])
-        yield line, "parity-tables", f"{len(ours)} tables here, {len(theirs)} in the original ({pair.where(None)})"
+        yield line, "parity-tables", f"{counted(len(ours), 'table')} here, {len(theirs)} in the original ({pair.where(None)})"
 
 
 def _figures(pair: Pair) -> Finding:
