@@ -8,7 +8,6 @@ the first line printed). Special files in a case:
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shlex
 import shutil
@@ -16,16 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli, write_project
+from conftest import run_cli, snapshot, write_project
 
 BAD = Path(__file__).parent / "data" / "bad"
 CASES = sorted(p.name for p in BAD.iterdir() if p.is_dir())
 SPECIAL = {"expected.txt", "args.txt"}
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def overlay(case: Path, project: Path) -> None:

@@ -3,9 +3,7 @@ and the site integrity checks on real builds."""
 
 from __future__ import annotations
 
-import hashlib
-
-from conftest import parse_html, run_cli
+from conftest import parse_html, run_cli, snapshot
 
 BROKEN = """\
     ---
@@ -55,13 +53,13 @@ def test_warnings_fail_only_under_strict(make_project):
     assert strict.stderr.splitlines()[-1] == "Aborted with 1 warning in strict mode!"
 
     assert run_cli("build", cwd=project).returncode == 0
-    before = {p: hashlib.sha256(p.read_bytes()).digest() for p in (project / "build").rglob("*") if p.is_file()}
+    before = snapshot(project / "build")
     (project / "content/en/ethics.md").write_text((project / "content/en/ethics.md").read_text() + "\nNew text.\n")
     result = run_cli("build", "--strict", cwd=project)
     assert result.returncode == 1
     assert result.stderr.splitlines()[-1] == ("Aborted with 1 warning in strict mode! "
                                               "The previous build was left in place.")
-    assert before == {p: hashlib.sha256(p.read_bytes()).digest() for p in (project / "build").rglob("*") if p.is_file()}
+    assert snapshot(project / "build") == before
 
 
 def test_a_clean_project_passes_strict(make_project):

@@ -3,7 +3,6 @@ same sources give the same bytes; two builds at once leave one whole build."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -15,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from conftest import ZH, write_project
+from conftest import ZH, snapshot, write_project
 from hkai_publish.build import BuildOptions, build
 from hkai_publish.config import load_config
 from hkai_publish.content import load_document, load_documents
@@ -107,11 +106,6 @@ def test_any_project_builds_or_fails_clearly(tmp_path_factory, en, zh, meta):
         return
     event("built")
     assert all(str(problem) for problem in result.problems)
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def cli(*args: str, env: dict | None = None) -> subprocess.Popen:

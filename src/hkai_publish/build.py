@@ -54,7 +54,8 @@ class BuildResult:
 
 def build(config: Config, options: BuildOptions) -> BuildResult:
     """Load, pair, render and check the publication; write build/ only if nothing failed."""
-    check_out_dir(config, options.out_dir, BUILD_PARTS)
+    if options.write:
+        check_out_dir(config, options.out_dir, BUILD_PARTS)
     # First gather all data: sources, translations, rendered pages. Nothing touches disk yet.
     documents = load_documents(config)
     entries = pair_documents(config, documents)
