@@ -10,9 +10,10 @@ cd "$(dirname "$0")/.."
 # and gettext's msgfmt for catalogue checks.
 packages=(fonts-noto-cjk fonts-noto-core libharfbuzz-subset0 gettext)
 if [[ "${1:-}" == "--test" ]]; then
-  # pdftotext/pdffonts to read PDFs back; Chromium for the browser tests; git for the translation
-  # status tests (status reads an original's history; the tool itself works without git).
-  packages+=(poppler-utils chromium chromium-driver git)
+  # pdftotext/pdffonts to read PDFs back; Chromium for the browser tests; Java for the Nu HTML
+  # Checker; git for the translation status tests (status reads an original's history; the tool
+  # itself works without git).
+  packages+=(poppler-utils chromium chromium-driver default-jre-headless git)
 fi
 
 missing=()

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -142,6 +146,65 @@ def snapshot(folder: Path) -> dict[str, str]:
     """Every file under folder (relative POSIX path) -> SHA-256 of its bytes."""
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class ServeProcess:
+    """`hkai-publish serve --port 0` running on a project, with its terminal output collected."""
+
+    def __init__(self, project: Path, *args: str):
+        self.process = subprocess.Popen([sys.executable, "-m", "hkai_publish", "serve", "--project", str(project),
+                                         "--port", "0", *args], stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True)
+        self.lines: list[str] = []
+        self.ended = False
+        self._arrived = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.url = self.wait_for(r"Serving (http://127\.0\.0\.1:\d+/\S*)").group(1)
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            with self._arrived:
+                self.lines.append(line.rstrip("\n"))
+                self._arrived.notify_all()
+        with self._arrived:
+            self.ended = True
+            self._arrived.notify_all()
+
+    def wait_for(self, pattern: str, after: int = 0, timeout: float = 30) -> re.Match:
+        """The first line from index `after` on that matches `pattern`, waiting for it to be printed."""
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while True:
+                for line in self.lines[after:]:
+                    if match := re.search(pattern, line):
+                        return match
+                if self.ended or time.monotonic() > deadline:
+                    raise AssertionError(f"no line matching {pattern!r} in:\n" + "\n".join(self.lines))
+                self._arrived.wait(0.2)
+
+    def interrupt(self, timeout: float = 15) -> int:
+        """Press Ctrl-C; the exit status."""
+        self.process.send_signal(signal.SIGINT)
+        return self.process.wait(timeout)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture
+def serve_project():
+    """Start `hkai-publish serve` on a project; every server started is stopped after the test."""
+    started = []
+
+    def start(project: Path, *args: str) -> ServeProcess:
+        started.append(ServeProcess(project, *args))
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.close()
 
 
 def parse_html(path: Path) -> html.HtmlElement:

@@ -16,7 +16,7 @@ from hkai_publish.catalogs import load_catalogs
 from hkai_publish.checks import run_checks
 from hkai_publish.config import Config
 from hkai_publish.content import load_documents, pair_documents
-from hkai_publish.errors import Problem, PublishError, display_path
+from hkai_publish.errors import Problem, PublishError, display_path, problems_fail, report_problems
 from hkai_publish.site import Output, make_pages, render_site
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,10 @@ class BuildResult:
         return [p for p in self.problems if p.severity != "error"]
 
     def failed(self, strict: bool) -> bool:
-        return bool(self.errors or (strict and self.warnings))
+        return problems_fail(self.problems, strict)
+
+    def report(self, strict: bool) -> list[str]:
+        return report_problems(self.problems, strict)
 
 
 def build(config: Config, options: BuildOptions) -> BuildResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import sys
@@ -18,7 +19,8 @@ from hkai_publish.handoff import make_handoff
 from hkai_publish.handoff_import import plan_imports, write_imports
 from hkai_publish.locales import parse_locale
 from hkai_publish.config import Config, load_config
-from hkai_publish.errors import Problem, PublishError, counted, display_path
+from hkai_publish.errors import Problem, PublishError, display_path, problems_fail, report_problems
+from hkai_publish.serve import serve
 
 PROJECT = click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path),
                        default=Path("."), show_default=True, help="The publication's folder.")
@@ -61,13 +63,35 @@ def check_command(project: Path, strict: bool) -> None:
         click.echo(f"No problems in {pages} pages.", err=True)
 
 
+@cli.command("serve")
+@PROJECT
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1; 0 picks a free one.")
+def serve_command(project: Path, port: int) -> None:
+    """Build, serve the site on this computer only, and rebuild and reload open pages whenever
+    content/, templates/, locales/ or pyproject.toml change. Ctrl-C stops."""
+    try:
+        serve(project, port, echo=lambda line: click.echo(line, err=True))
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        raise click.BadParameter(f"port {port} is already in use. Stop the other server, or choose "
+                                 "another port (--port 0 picks a free one).", param_hint="--port") from None
+
+
 def _run(project: Path, out_dir: Path | None, strict: bool, write: bool) -> BuildResult:
     try:
         config = load_config(project)
         result = build(config, BuildOptions(out_dir or config.project_dir / "build", strict, write))
     except PublishError as exc:
         _fail([str(exc)])
-    _report(list(result.problems), strict, " The previous build was left in place." if write else "")
+    lines = result.report(strict)
+    if result.failed(strict):
+        _fail(lines[:-1] + [lines[-1] + (" The previous build was left in place." if write else "")])
+    for line in lines:
+        click.echo(line, err=True)
     return result
 
 
@@ -87,27 +111,12 @@ def _config(ctx: click.Context, project: Path | None) -> Config:
     return load_config(project)
 
 
-def _report(problems: list[Problem], strict: bool, on_failure: str = "") -> None:
-    """Every problem, then a count; exit 1 on errors, or on warnings under --strict."""
-    for problem in problems:
-        click.echo(f"{problem} ({problem.severity})" if problem.severity != "error" else str(problem), err=True)
-    errors = sum(p.severity == "error" for p in problems)
-    summary = summarise(errors, len(problems) - errors, strict)
-    if errors or (strict and problems):
-        _fail([summary + on_failure])
-    if summary:
-        click.echo(summary, err=True)
-
-
-def summarise(errors: int, warnings: int, strict: bool) -> str:
-    """One line for the end of a report, MkDocs-style."""
-    both = f"{counted(errors, 'error')} and {counted(warnings, 'warning')}"
-    if errors:
-        return f"Aborted with {both}."
-    if warnings:
-        return (f"Aborted with {counted(warnings, 'warning')} in strict mode!" if strict
-                else f"{counted(warnings, 'warning')} (use --strict to fail on them).")
-    return ""
+def _report(problems: list[Problem], strict: bool) -> None:
+    lines = report_problems(problems, strict)
+    if problems_fail(problems, strict):
+        _fail(lines)
+    for line in lines:
+        click.echo(line, err=True)
 
 
 def _fail(lines: list[str]) -> None:

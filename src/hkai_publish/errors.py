@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 
 def display_path(path: Path | str | None) -> str:
@@ -80,3 +81,20 @@ class Problem:
     @classmethod
     def from_error(cls, error: PublishError, check_id: str) -> "Problem":
         return cls(error.path, error.line, check_id, error.message)
+
+
+def problems_fail(problems: Sequence[Problem], strict: bool) -> bool:
+    """Errors always fail; warnings fail under --strict."""
+    return any(p.severity == "error" for p in problems) or bool(strict and problems)
+
+
+def report_problems(problems: Sequence[Problem], strict: bool) -> list[str]:
+    """What a person reads: one `path:line: message` per problem, then a count, MkDocs-style."""
+    lines = [str(p) if p.severity == "error" else f"{p} ({p.severity})" for p in problems]
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = counted(len(problems) - errors, "warning")
+    if errors:
+        lines.append(f"Aborted with {counted(errors, 'error')} and {warnings}.")
+    elif problems:
+        lines.append(f"Aborted with {warnings} in strict mode!" if strict else f"{warnings} (use --strict to fail on them).")
+    return lines

@@ -183,7 +183,7 @@ def _template_frame(exc: BaseException, env: jinja2.Environment) -> tuple[str | 
 
 def _common_context(config: Config, pages: list[Page], locale: Locale, here: str, current: Page | None,
                     absolute: bool = False) -> dict[str, Any]:
-    root_path = _url_path(config) if absolute else relative_url("", here) if here else ""
+    root_path = base_path(config) if absolute else relative_url("", here) if here else ""
 
     def url(target: str) -> str:
         return root_path + target if absolute else (relative_url(target, here) if here else target or "./")
@@ -206,7 +206,7 @@ def _common_context(config: Config, pages: list[Page], locale: Locale, here: str
     }
 
 
-def _url_path(config: Config) -> str:
+def base_path(config: Config) -> str:
     """The path part of base_url: 404 pages are served from any URL, so they link from the root."""
     return "/" + config.base_url.split("://", 1)[1].partition("/")[2]
 

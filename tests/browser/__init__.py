@@ -1,0 +1,1 @@
+"""Tests in a real browser: the system's Chromium driven by Playwright."""
