@@ -96,3 +96,11 @@ def test_a_template_link_to_a_missing_anchor_is_found(make_project):
     line = next(n for n, text in enumerate(base.read_text(encoding="utf-8").splitlines(), 1) if "#mian" in text)
     assert result.stderr.startswith(f"templates/base.html:{line}: [missing-asset] '#mian' in "
                                     "site/en/intro/index.html (and 7 more) is not in the build")
+
+
+def test_a_link_written_twice_is_reported_at_each_line(make_project):
+    body = BROKEN.replace("See [nowhere](nowhere.md) and [a bad anchor](ethics.md#nope).",
+                          "See [nowhere](nowhere.md).\n\n    Again [nowhere](nowhere.md).").replace("![](chart.png)", "")
+    result = run_cli("check", cwd=make_project(en={"intro.md": body}))
+    broken = [line.split(": [")[0] for line in result.stderr.splitlines() if "[broken-link]" in line]
+    assert broken == ["content/en/intro.md:7", "content/en/intro.md:9"]

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from hkai_publish.config import Config
-from hkai_publish.content import FIELDS
+from hkai_publish.content import FIELDS, Document
 from hkai_publish.errors import Problem
 from hkai_publish.lint import check_catalog_chinese, check_chinese, check_english
 from hkai_publish.parity import check_parity
@@ -69,8 +69,8 @@ def check_images(config: Config, pages: list[Page], outputs: list[Output]) -> It
     written = {o.path for o in outputs}
     for page in _sources(pages):
         doc = page.document
-        for src, alt in page.rendered.images:
-            line = doc.line_of(src)
+        lines = _occurrence_lines(doc, [src for src, _ in page.rendered.images])
+        for (src, alt), line in zip(page.rendered.images, lines):
             if not alt.strip():
                 yield Problem(doc.path, line, "image-alt", f"image {src!r} has no alt text", "warning")
             if _is_external(src) or src.startswith("data:"):
@@ -86,7 +86,7 @@ def check_links(config: Config, pages: list[Page], outputs: list[Output]) -> Ite
     written = {o.path for o in outputs}
     for page in _sources(pages):
         doc = page.document
-        for href in page.rendered.links:
+        for href, line in zip(page.rendered.links, _occurrence_lines(doc, page.rendered.links)):
             if _is_external(href) or href.startswith("/"):
                 continue
             target, _, fragment = href.partition("#")
@@ -96,17 +96,17 @@ def check_links(config: Config, pages: list[Page], outputs: list[Output]) -> Ite
             elif target.endswith(".md"):
                 key = posixpath.normpath(posixpath.join(posixpath.dirname(page.entry.key), target[:-3]))
                 if (page.locale.tag, key) not in anchors:
-                    yield Problem(doc.path, doc.line_of(href), "broken-link", f"link to missing page {target!r}")
+                    yield Problem(doc.path, line, "broken-link", f"link to missing page {target!r}")
                     continue
                 known = anchors[(page.locale.tag, key)]
             else:
                 if not _published(_site_path(page.path, target), written):
-                    yield Problem(doc.path, doc.line_of(href), "broken-link",
+                    yield Problem(doc.path, line, "broken-link",
                                   f"link to {target!r}, which the build does not publish "
                                   "(link pages by their .md file; images and templates/assets/ are published)")
                 continue
             if fragment and fragment not in known and not fragment.startswith(("fn:", "fnref:")):
-                yield Problem(doc.path, doc.line_of(href), "broken-anchor",
+                yield Problem(doc.path, line, "broken-anchor",
                               f"link {href!r}: no heading with id {fragment!r}")
 
 
@@ -204,6 +204,19 @@ def run_checks(config: Config, pages: list[Page], outputs: list[Output]) -> list
     problems = [problem for check in CHECKS for problem in check(config, pages, outputs)]
     return sorted(dict.fromkeys(problems),
                   key=lambda p: (p.severity != "error", str(p.path), p.line or 0, p.check_id, p.message))
+
+
+def _occurrence_lines(doc: Document, needles: list[str]) -> list[int]:
+    """The source line of each needle, in order: a needle written twice is found twice."""
+    lines, after = [], {}
+    for needle in needles:
+        index = doc.body.find(needle, after.get(needle, 0))
+        if index < 0:
+            lines.append(doc.line_of(needle))
+            continue
+        after[needle] = index + len(needle)
+        lines.append(doc.body_line + doc.body.count("\n", 0, index))
+    return lines
 
 
 def _sources(pages: list[Page]) -> Iterable[Page]:
