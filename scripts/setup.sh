@@ -6,9 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Fonts with Hong Kong glyph forms, the HarfBuzz subsetter WeasyPrint needs to embed CJK fonts fast,
-# and gettext's msgfmt for catalogue checks.
-packages=(fonts-noto-cjk fonts-noto-core libharfbuzz-subset0 gettext)
+# Fonts with Hong Kong glyph forms, Pango (WeasyPrint's text layout; it brings fontconfig's fc-list),
+# the HarfBuzz subsetter WeasyPrint needs to embed CJK fonts fast, and gettext's msgfmt for
+# catalogue checks.
+packages=(fonts-noto-cjk fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext)
 if [[ "${1:-}" == "--test" ]]; then
   # pdftotext/pdffonts to read PDFs back; Chromium for the browser tests; Java for the Nu HTML
   # Checker; git for the translation status tests (status reads an original's history; the tool

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import signal
@@ -123,10 +124,13 @@ def make_project(tmp_path):
     return lambda **kwargs: write_project(tmp_path, **kwargs)
 
 
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """The real entry point, as a user runs it."""
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """The real entry point, as a user runs it; `env` adds to (or, with None values, removes from)
+    the environment."""
+    environ = {**os.environ, **(env or {})}
+    environ = {key: value for key, value in environ.items() if value is not None}
     return subprocess.run([sys.executable, "-m", "hkai_publish", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=300)
+                          text=True, timeout=300, env=environ)
 
 
 @pytest.fixture

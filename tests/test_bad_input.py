@@ -4,6 +4,7 @@ the first line printed). Special files in a case:
   args.txt          extra command-line arguments for the build (`--strict`, `--out content`)
   NAME.symlink      becomes a symbolic link NAME pointing at the path the file holds
   NAME.delete       deletes NAME from the project
+  NAME.append       is added to the end of NAME (a rule for a stylesheet, say)
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ def overlay(case: Path, project: Path) -> None:
             os.symlink(source.read_text(encoding="utf-8").strip(), target.with_suffix(""))
         elif source.suffix == ".delete":
             target.with_suffix("").unlink()
+        elif source.suffix == ".append":
+            with target.with_suffix("").open("a", encoding="utf-8") as handle:
+                handle.write(source.read_text(encoding="utf-8"))
         else:
             shutil.copyfile(source, target)
 

@@ -84,8 +84,9 @@ def test_init_update_compile_round_trip(fresh):
     extra = (fresh / "templates/extra.html").read_text()
     extra = extra.replace("Download the PDF edition", "Download the PDF edition now")
     write(fresh / "templates/extra.html", extra.replace('<p>{{ _("Brochure") }}</p>\n', ""))
-    text = (fresh / "templates/index.html").read_text().replace('{{ _("Brochure") }}', "")
-    write(fresh / "templates/index.html", text)
+    for name in ("index.html", "print.html"):
+        text = (fresh / "templates" / name).read_text().replace('{{ _("Brochure") }}', "")
+        write(fresh / "templates" / name, text)
     assert run_cli("i18n", "extract", "--project", str(fresh)).returncode == 0
     result = run_cli("i18n", "update", "--project", str(fresh))
     assert result.returncode == 0, result.stderr

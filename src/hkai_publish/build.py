@@ -10,13 +10,14 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from hkai_publish.catalogs import load_catalogs
-from hkai_publish.checks import run_checks
+from hkai_publish.checks import run_checks, sorted_problems
 from hkai_publish.config import Config
 from hkai_publish.content import load_documents, pair_documents
 from hkai_publish.errors import Problem, PublishError, display_path, problems_fail, report_problems
+from hkai_publish.pdf import RenderedPdfs, render_pdfs
 from hkai_publish.site import Output, make_pages, render_site
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,8 @@ class BuildOptions:
     """Warnings fail the build too."""
     write: bool = True
     """False for `check`: render and check everything, write nothing."""
+    only: str | None = None
+    """"site" or "pdf": rebuild that part and keep the other part of the previous build."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +42,8 @@ class BuildResult:
     outputs: tuple[Output, ...] = ()
     problems: tuple[Problem, ...] = field(default_factory=tuple)
     written: bool = False
+    pdf_pages: int = 0
+    """Pages in all PDF editions together."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -59,19 +64,40 @@ def build(config: Config, options: BuildOptions) -> BuildResult:
     """Load, pair, render and check the publication; write build/ only if nothing failed."""
     if options.write:
         check_out_dir(config, options.out_dir, BUILD_PARTS)
-    # First gather all data: sources, translations, rendered pages. Nothing touches disk yet.
+    # First gather all data: sources, translations, rendered pages and PDFs. Nothing touches disk yet.
     documents = load_documents(config)
     entries = pair_documents(config, documents)
     catalogs = load_catalogs(config)
     pages = make_pages(config, entries, catalogs)
-    outputs = [prefixed("site/", o) for o in render_site(config, pages, catalogs)]
-    problems = tuple(run_checks(config, pages, outputs))
-    result = BuildResult(tuple(outputs), problems)
+    # The site is rendered even for --only pdf: it is quick, and the checks read it.
+    site = [prefixed("site/", o) for o in render_site(config, pages, catalogs)]
+    pdfs = render_pdfs(config, pages, catalogs) if options.only != "site" else RenderedPdfs((), (), 0)
+    # The site links each edition at site/pdf/, so a deployed site/ carries its PDFs.
+    pdf_outputs = [*pdfs.outputs, *(prefixed("site/", o) for o in pdfs.outputs)]
+    outputs = [o for o in site if options.only != "pdf"] + pdf_outputs
+    # A page shown untranslated in two editions gives the same problem twice: report it once.
+    problems = tuple(sorted_problems(run_checks(config, pages, site) + list(pdfs.problems)))
+    result = BuildResult(tuple(outputs), problems, pdf_pages=pdfs.page_count)
     if result.failed(options.strict) or not options.write:
         return result
     # Everything is rendered and checked: now write, all at once.
-    write_outputs(options.out_dir, outputs)
-    return BuildResult(tuple(outputs), problems, written=True)
+    keep = (lambda path: part_of(path) != options.only) if options.only else None
+    write_outputs(options.out_dir, outputs, keep)
+    return BuildResult(tuple(outputs), problems, written=True, pdf_pages=pdfs.page_count)
+
+
+def part_of(path: str) -> str:
+    """Which part of the build an output belongs to, for --only: "pdf" or "site"."""
+    return "pdf" if path.startswith(("pdf/", "site/pdf/")) else "site"
+
+
+def previous_outputs(out_dir: Path, keep) -> list[Output]:
+    """The files of the last build that `keep` accepts, to carry into the next one."""
+    if not out_dir.is_dir():
+        return []
+    return [Output(path.relative_to(out_dir).as_posix(), path.read_bytes())
+            for path in sorted(out_dir.rglob("*"))
+            if path.is_file() and keep(path.relative_to(out_dir).as_posix())]
 
 
 def prefixed(prefix: str, output: Output) -> Output:
@@ -94,18 +120,20 @@ def check_out_dir(config: Config, out_dir: Path, parts: set[str] | None = None) 
                            "choose a new or empty folder")
 
 
-def write_outputs(out_dir: Path, outputs: list[Output]) -> None:
+def write_outputs(out_dir: Path, outputs: list[Output], keep: Callable[[str], bool] | None = None) -> None:
     """Write every output into a fresh folder beside out_dir, then swap it into place, so a
     reader (or a failed build) never sees a half-written build. A lock beside out_dir makes two
-    builds started at once take turns: the last to finish wins, whole."""
-    paths = [o.path for o in outputs]
-    if len(set(paths)) != len(paths):
-        twice = sorted({p for p in paths if paths.count(p) > 1})
-        raise PublishError(f"two outputs claim the same path: {', '.join(twice)}")
+    builds started at once take turns: the last to finish wins, whole. `keep` carries over the
+    previous build's files it accepts (read under the lock, so never from a half-swapped folder)."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with _locked(out_dir.parent / f".{out_dir.name}.lock"):
         _remove_leftovers(out_dir)
+        outputs = outputs + (previous_outputs(out_dir, keep) if keep else [])
+        paths = [o.path for o in outputs]
+        if len(set(paths)) != len(paths):
+            twice = sorted({p for p in paths if paths.count(p) > 1})
+            raise PublishError(f"two outputs claim the same path: {', '.join(twice)}")
         staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
         try:
             for output in outputs:

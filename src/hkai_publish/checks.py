@@ -201,7 +201,11 @@ CHECKS: tuple[Check, ...] = (check_images, check_links, check_unsafe_markup, che
 
 def run_checks(config: Config, pages: list[Page], outputs: list[Output]) -> list[Problem]:
     """Every check's problems, errors first, each in source order."""
-    problems = [problem for check in CHECKS for problem in check(config, pages, outputs)]
+    return sorted_problems(problem for check in CHECKS for problem in check(config, pages, outputs))
+
+
+def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Once each, errors first, then by file and line: the order a person fixes them in."""
     return sorted(dict.fromkeys(problems),
                   key=lambda p: (p.severity != "error", str(p.path), p.line or 0, p.check_id, p.message))
 

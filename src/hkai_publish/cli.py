@@ -43,12 +43,17 @@ def cli() -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: <project>/build). Replaced whole, only after a good build.")
 @STRICT
-def build_command(project: Path, out_dir: Path | None, strict: bool) -> None:
+@click.option("--only", type=click.Choice(["site", "pdf"]), default=None,
+              help="Rebuild only the site or only the PDF editions; the other part of the last build is kept.")
+def build_command(project: Path, out_dir: Path | None, strict: bool, only: str | None) -> None:
     """Build the site into <out>/site and the PDF editions into <out>/pdf."""
     started = time.perf_counter()
-    result = _run(project, out_dir, strict, write=True)
+    result = _run(project, out_dir, strict, write=True, only=only)
     pages = sum(1 for o in result.outputs if o.path.endswith(".html"))
-    click.echo(f"Built {pages} HTML pages into {out_dir or project / 'build'} "
+    pdfs = sum(1 for o in result.outputs if o.path.startswith("pdf/"))
+    built = [f"{pages} HTML pages"] if only != "pdf" else []
+    built += [f"{pdfs} PDF editions ({result.pdf_pages} pages)"] if only != "site" else []
+    click.echo(f"Built {' and '.join(built)} into {out_dir or project / 'build'} "
                f"in {time.perf_counter() - started:.2f} s", err=True)
 
 
@@ -81,10 +86,10 @@ def serve_command(project: Path, port: int) -> None:
                                  "another port (--port 0 picks a free one).", param_hint="--port") from None
 
 
-def _run(project: Path, out_dir: Path | None, strict: bool, write: bool) -> BuildResult:
+def _run(project: Path, out_dir: Path | None, strict: bool, write: bool, only: str | None = None) -> BuildResult:
     try:
         config = load_config(project)
-        result = build(config, BuildOptions(out_dir or config.project_dir / "build", strict, write))
+        result = build(config, BuildOptions(out_dir or config.project_dir / "build", strict, write, only))
     except PublishError as exc:
         _fail([str(exc)])
     lines = result.report(strict)

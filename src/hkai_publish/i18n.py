@@ -28,7 +28,7 @@ COMMENT_TAGS = ("Translators:",)
 # What `babel.cfg` says when a publication has none; `trimmed` must match the site's Jinja policy.
 DEFAULT_MAPPING = "[jinja2: templates/**.html]\nextensions = jinja2.ext.i18n\ntrimmed = true\n"
 # Reader-facing settings in [tool.hkai-publish]: each edition shows them through its catalogue.
-CONFIG_STRINGS = ("title", "subtitle", "author", "description")
+CONFIG_STRINGS = ("title", "subtitle", "author", "description", "keywords")
 HEADER_COMMENT = ("# UI strings of {title}.\n"
                   "# Made by `hkai-publish i18n extract`: do not edit; translate the PO files.\n#")
 
@@ -76,9 +76,10 @@ def extract_messages(config: Config) -> Catalog:
     text = read_text(config.config_file, ConfigError) if config.config_file.is_file() else ""
     for key in CONFIG_STRINGS:
         value = getattr(config, key)
-        if value:
-            catalog.add(value, None, [("pyproject.toml", line_of_setting(text, key) or 1)],
-                        auto_comments=[f"The publication's {key}, from [tool.hkai-publish] in pyproject.toml."])
+        for string in value if isinstance(value, tuple) else (value,):  # keywords are a list
+            if string:
+                catalog.add(string, None, [("pyproject.toml", line_of_setting(text, key) or 1)],
+                            auto_comments=[f"The publication's {key}, from [tool.hkai-publish] in pyproject.toml."])
     return catalog
 
 
