@@ -75,6 +75,8 @@ def test_cldr_hong_kong_names_are_clean_and_simplified_names_are_caught():
     ("香港，\n是一個城市", ""),
     ("香港\n,是", ","),
     ("（AI）的發展", ""),
+    ("（見 Smith (2020)）。", ""),
+    ("「香港」,是", ","),
 ])
 def test_half_width_punctuation_touching_chinese_is_found(text, marks):
     assert "".join(mark for _, mark, _ in half_width_punctuation(text)) == marks

@@ -20,6 +20,7 @@ from hkai_publish.prose import Prose, document_prose
 from hkai_publish.site import Output, Page
 
 CJK = re.compile(f"[{CJK_CHARS}]")
+CJK_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 CJK_RUN = re.compile(f"[{CJK_CHARS}]+(?:[ \t]+[{CJK_CHARS}]+)*")
 HALF_WIDTH = re.compile(r"\.{2,}|[,.:;!?()]")
 FULL_WIDTH = {",": "，", ".": "。", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
@@ -133,7 +134,12 @@ def half_width_punctuation(text: str) -> Iterator[tuple[int, str, str]]:
         before, after = _neighbour(text, i - 1, -1), _neighbour(text, match.end(), 1)
         if mark in ".,:" and text[i - 1:i].isdigit() and text[match.end():match.end() + 1].isdigit():
             continue  # 3.5, 10,000, 10:30
-        touches = CJK.match(before) if mark.startswith(".") else CJK.match(before) or CJK.match(after)
+        # The mark's own side may be any CJK character (「香港」,); across it only a Chinese word
+        # counts, so a Latin aside closing inside full-width brackets, (2020)）, is left alone.
+        if mark == "(":
+            touches = CJK.match(after) or CJK_WORD.match(before)
+        else:
+            touches = CJK.match(before) or (not mark.startswith(".") and CJK_WORD.match(after))
         if touches:
             yield i, mark, _context(text, i)
 
