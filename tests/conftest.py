@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -143,6 +144,12 @@ def built(make_project):
         return project / "build"
 
     return build
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under folder (relative POSIX path) -> SHA-256 of its bytes."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 class ServeProcess:

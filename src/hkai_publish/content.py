@@ -52,6 +52,8 @@ class Document:
     """Line of the source file on which the body starts, for `file:line` messages."""
     hash: str
     """SHA-256 of `translatable_text`: the version a translation records as `source_hash`."""
+    front_matter: str = ""
+    """The front matter's YAML text, which starts on the file's second line."""
 
     @property
     def title(self) -> str:
@@ -91,6 +93,10 @@ class Document:
         """The first source line containing `needle` (the body's first line if none does)."""
         index = self.body.find(needle)
         return self.body_line + (self.body[:index].count("\n") if index >= 0 else 0)
+
+    def line_of_key(self, key: str) -> int:
+        """The file line of front matter `key:` (the first line if it is not there)."""
+        return _line_of_key(self.front_matter, key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +169,7 @@ def load_document(path: Path, folder: Path, locale: Locale) -> Document:
                            path, 1)
     _check_slug(meta, match.group(1) or "", path)
     digest = hashlib.sha256(translatable_text(meta, body).encode("utf-8")).hexdigest()
-    return Document(path, key, locale, MappingProxyType(meta), body, body_line, digest)
+    return Document(path, key, locale, MappingProxyType(meta), body, body_line, digest, match.group(1) or "")
 
 
 def translatable_text(meta: Mapping[str, Any], body: str) -> str:
