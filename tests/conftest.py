@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -143,6 +144,13 @@ def built(make_project):
         return project / "build"
 
     return build
+
+
+def snapshot(folder: Path, cache: bool = True) -> dict[str, str]:
+    """Every file under folder (relative POSIX path) -> SHA-256 of its bytes; without the build
+    cache (build/.cache) if `cache` is false: it records when and where a build ran."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and (cache or ".cache" not in p.relative_to(folder).parts)}
 
 
 class ServeProcess:

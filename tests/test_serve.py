@@ -99,7 +99,7 @@ def test_rebuilds_on_change_reports_errors_and_recovers(make_project, serve_proj
 
     seen = len(server.lines)
     intro.write_text(good.replace("bustling metropolis", "harbour city"), encoding="utf-8")
-    server.wait_for(r"Rebuilt after changes to .*intro\.md in [\d.]+ s", after=seen)
+    server.wait_for(r"Rebuilt the site after changes to .*intro\.md in [\d.]+ s", after=seen)
     assert b"harbour city" in fetch(page)[2]
     assert first_event(server)["error"] is None
 
@@ -112,7 +112,7 @@ def test_rebuilds_on_change_reports_errors_and_recovers(make_project, serve_proj
 
     seen = len(server.lines)
     intro.write_text(good, encoding="utf-8")
-    server.wait_for(r"Rebuilt after changes", after=seen)
+    server.wait_for(r"Rebuilt the site after changes", after=seen)
     assert first_event(server)["error"] is None
     assert b"bustling metropolis" in fetch(page)[2]
 
@@ -129,7 +129,7 @@ def test_a_config_saved_by_renaming_is_still_watched(make_project, serve_project
         seen = len(server.lines)
         new = write(project / "pyproject.toml.new", CONFIG.replace("Navigating Innovation", title))
         os.replace(new, project / "pyproject.toml")
-        server.wait_for(r"Rebuilt after changes to .*pyproject\.toml", after=seen)
+        server.wait_for(r"Rebuilt the site after changes to .*pyproject\.toml", after=seen)
         assert title.encode() in fetch(server.url + "en/")[2]
 
 

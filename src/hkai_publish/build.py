@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterator
 
 from hkai_publish.cache import FOLDER as CACHE_FOLDER, BuildCache
 from hkai_publish.catalogs import load_catalogs
-from hkai_publish.checks import run_checks
+from hkai_publish.checks import run_checks, sorted_problems
 from hkai_publish.config import Config
 from hkai_publish.content import load_documents, pair_documents
-from hkai_publish.errors import Problem, PublishError, problems_fail, report_problems
+from hkai_publish.errors import Problem, PublishError, display_path, problems_fail, report_problems
 from hkai_publish.pages import make_pages
 from hkai_publish.pdf import RenderedPdfs, render_pdfs
 from hkai_publish.site import Output, render_site
 from hkai_publish.workers import default_jobs
 
 log = logging.getLogger(__name__)
+
+BUILD_PARTS = {"site", "pdf", CACHE_FOLDER}
+"""What a build folder holds: anything else in --out means it is not one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +69,8 @@ class BuildResult:
 
 def build(config: Config, options: BuildOptions) -> BuildResult:
     """Load, pair, render and check the publication; write build/ only if nothing failed."""
-    check_out_dir(config, options.out_dir)
+    if options.write:
+        check_out_dir(config, options.out_dir, BUILD_PARTS)
     # First gather all data: sources, translations, rendered pages and PDFs. Nothing touches disk yet.
     cache = BuildCache(options.out_dir, enabled=options.cache)
     sources = cache.fingerprint_sources(config.project_dir, (config.content_dir, config.templates_dir,
@@ -86,14 +93,14 @@ def build(config: Config, options: BuildOptions) -> BuildResult:
     pdf_outputs = [*pdfs.outputs, *(prefixed("site/", o) for o in pdfs.outputs)]
     outputs = [o for o in site if options.only != "pdf"] + pdf_outputs
     # A page shown untranslated in two editions gives the same problem twice: report it once.
-    problems = tuple(dict.fromkeys(run_checks(config, pages, site) + list(pdfs.problems)))
+    problems = tuple(sorted_problems(run_checks(config, pages, site) + list(pdfs.problems)))
     result = BuildResult(tuple(outputs), problems, pdf_pages=pdfs.page_count)
     if result.failed(options.strict) or not options.write:
         return result
     # Everything is rendered and checked: now write, all at once.
-    kept = previous_outputs(options.out_dir, keep=lambda path: part_of(path) != options.only) if options.only else []
-    write_outputs(options.out_dir, outputs + kept, cache)
-    cache.save(outputs + kept, sources, problems, pdfs.page_count)
+    keep = (lambda path: part_of(path) != options.only) if options.only else None
+    cache.remember(sources, problems, pdfs.page_count)
+    write_outputs(options.out_dir, outputs, keep, cache)
     return BuildResult(tuple(outputs), problems, written=True, pdf_pages=pdfs.page_count)
 
 
@@ -103,7 +110,7 @@ def part_of(path: str) -> str:
 
 
 def previous_outputs(out_dir: Path, keep) -> list[Output]:
-    """The files of the last build that `keep` accepts, to carry into the next one (not the cache)."""
+    """The files of the last build that `keep` accepts, to carry into the next one (not its cache)."""
     if not out_dir.is_dir():
         return []
     return [Output(path.relative_to(out_dir).as_posix(), path.read_bytes())
@@ -116,43 +123,59 @@ def prefixed(prefix: str, output: Output) -> Output:
     return Output(prefix + output.path, output.data)
 
 
-def check_out_dir(config: Config, out_dir: Path) -> None:
-    """Refuse an output folder whose replacement would destroy sources."""
+def check_out_dir(config: Config, out_dir: Path, parts: set[str] | None = None) -> None:
+    """Refuse an output folder whose replacement would destroy sources, or (given the names an
+    output folder holds, `parts`) anything else."""
     out, project = out_dir.resolve(), config.project_dir.resolve()
     for source in (project, config.content_dir, config.templates_dir, config.locales_dir):
         source = source.resolve()
         if out == source or source.is_relative_to(out) or out.is_relative_to(source) and source != project:
-            raise PublishError(f"output folder {out_dir} would overwrite the sources in {source}; "
-                               "choose a folder such as build/", config.config_file, None)
+            raise PublishError(f"--out {out_dir}: the output folder would overwrite the sources in "
+                               f"{display_path(source)}; choose a folder such as build/")
+    others = sorted(p.name for p in out.iterdir() if p.name not in parts) if parts is not None and out.is_dir() else []
+    if others:
+        raise PublishError(f"--out {out_dir}: the folder holds other files ({', '.join(others[:3])}"
+                           f"{', …' if len(others) > 3 else ''}) and a build replaces it whole; "
+                           "choose a new or empty folder")
 
 
-def write_outputs(out_dir: Path, outputs: list[Output], cache: BuildCache | None = None) -> None:
+def write_outputs(out_dir: Path, outputs: list[Output], keep: Callable[[str], bool] | None = None,
+                  cache: BuildCache | None = None) -> None:
     """Write every output so that a reader (or a failed build) never sees a half-written build:
-    into a fresh folder swapped into place, or, where the cache vouches that out_dir is exactly
-    what the last build wrote, only the changed files, each replaced whole once all are written."""
-    paths = [o.path for o in outputs]
-    if len(set(paths)) != len(paths):
-        twice = sorted({p for p in paths if paths.count(p) > 1})
-        raise PublishError(f"two outputs claim the same path: {', '.join(twice)}")
+    into a fresh folder swapped into place, or, where `cache` vouches that out_dir is exactly
+    what the last build wrote, only the changed files, each replaced whole once all are written.
+    A lock beside out_dir makes two builds started at once take turns: the last to finish wins,
+    whole. `keep` carries over the previous build's files it accepts (read under the lock, so
+    never from a half-swapped folder). The cache is saved under the lock too."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
-    try:
-        in_place = cache is not None and cache.intact
+    with _locked(out_dir.parent / f".{out_dir.name}.lock"):
+        _remove_leftovers(out_dir)
+        outputs = outputs + (previous_outputs(out_dir, keep) if keep else [])
+        paths = [o.path for o in outputs]
+        if len(set(paths)) != len(paths):
+            twice = sorted({p for p in paths if paths.count(p) > 1})
+            raise PublishError(f"two outputs claim the same path: {', '.join(twice)}")
+        # Another build may have written since this one looked: trust the folder only if it did not.
+        in_place = cache is not None and cache.still_intact()
         changed = [o for o in outputs if not (in_place and cache.unchanged(o.path, o.data))]
-        for output in changed:
-            target = (staging / output.path).resolve()
-            if not target.is_relative_to(staging):
-                raise PublishError(f"refusing to write outside the output folder: {output.path}")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(output.data)
-        if in_place:
-            _replace(staging, out_dir, changed, set(cache.records) - set(paths))
-        else:
-            _swap(staging, out_dir)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+        try:
+            for output in changed:
+                target = (staging / output.path).resolve()
+                if not target.is_relative_to(staging) or target == staging:
+                    raise PublishError(f"refusing to write outside the output folder: {output.path}")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(output.data)
+            if in_place:
+                _replace(staging, out_dir, changed, set(cache.records) - set(paths))
+            else:
+                _swap(staging, out_dir)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+        if cache is not None:
+            cache.save(outputs)
 
 
 def _replace(staging: Path, out_dir: Path, changed: list[Output], stale: set[str]) -> None:
@@ -168,6 +191,24 @@ def _replace(staging: Path, out_dir: Path, changed: list[Output], stale: set[str
             if parent == out_dir or any(parent.iterdir()):
                 break
             parent.rmdir()
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive lock on `path` for the duration (released by the OS if the process dies)."""
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    """Staging folders of a build that was killed mid-write: only the lock holder makes them."""
+    for kind in ("new", "old"):
+        for stale in out_dir.parent.glob(f".{out_dir.name}.{kind}-*"):
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def _swap(staging: Path, out_dir: Path) -> None:

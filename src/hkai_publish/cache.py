@@ -202,6 +202,7 @@ class BuildCache:
         self._tables_id: str | None = None
         self._last: tuple[str, tuple, int] | None = None
         """(source fingerprint, problems, PDF pages) of the last build."""
+        self._this: tuple[str, tuple, int] | None = None
         if enabled:
             self._load()
 
@@ -349,13 +350,23 @@ class BuildCache:
         record = self.records.get(path)
         return record is not None and record.size == len(data) and record.sha == _sha(data)
 
-    def save(self, outputs: Iterable[Any], sources: str | None = None, problems: tuple = (), pdf_pages: int = 0) -> None:
+    def remember(self, sources: str, problems: tuple, pdf_pages: int) -> None:
+        """This build's sources fingerprint, problems and PDF page count, saved with it."""
+        self._this = (sources, tuple(problems), pdf_pages)
+
+    def still_intact(self) -> bool:
+        """Whether the output folder is still what the last build wrote (asked again under the
+        build lock: another build may have written since this one started)."""
+        self.intact = self.intact and self._outputs_intact()
+        return self.intact
+
+    def save(self, outputs: Iterable[Any]) -> None:
         """Record what was just written to the output folder, the values used from tables, and
-        the sources fingerprint, problems and PDF page count of this build."""
+        what remember() was told."""
         if not self.enabled:
             return
         try:
-            self._save(outputs, (sources, tuple(problems), pdf_pages) if sources else None)
+            self._save(outputs, self._this)
         except OSError as exc:  # a cache that cannot be saved costs time on the next build, nothing else
             log.warning("could not save the build cache in %s: %s", self.folder, exc)
 

@@ -1,65 +1,265 @@
-"""Checks over the rendered publication: each returns Problems; one runner collects them all."""
+"""Checks over the rendered publication: each returns Problems; one runner collects them all.
+
+Severity: an *error* fails every build (the site would be broken or unsafe); a *warning* fails
+only `--strict` (the editions disagree, or the language is off). By check id:
+
+| error                          | warning                                                     |
+| ------------------------------ | ----------------------------------------------------------- |
+| broken-link, broken-anchor     | image-alt, duplicate-title, front-matter                    |
+| missing-image, missing-asset   | parity-missing, parity-headings, parity-links, parity-images |
+| duplicate-id, no-title         | parity-footnotes, parity-tables, parity-figures, parity-urls |
+| output-clash, unsafe-html      | zh-simplified, zh-punctuation, zh-quotes, en-cjk            |
+"""
 
 from __future__ import annotations
 
+import difflib
 import posixpath
+import re
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
 from typing import Callable, Iterable
 
 from hkai_publish.config import Config
+from hkai_publish.content import FIELDS, Document
 from hkai_publish.errors import Problem
+from hkai_publish.lint import check_catalog_chinese, check_chinese, check_english
+from hkai_publish.parity import check_parity
 from hkai_publish.site import Output, Page
 
 Check = Callable[[Config, list[Page], list[Output]], Iterable[Problem]]
+
+SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
+SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:")
+URL_ATTRIBUTES = {"href", "src", "srcset", "action", "formaction", "poster", "data", "xlink:href"}
+
+
+class _Html(HTMLParser):
+    """What the checks need from one HTML document: its title, ids and URL-bearing attributes."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.title, self.ids, self.refs, self.attributes = None, Counter(), [], []
+        self._in_title = False
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._in_title = tag == "title"
+        if tag == "title":
+            self.title = ""
+        for name, value in attrs:
+            self.attributes.append((tag, name, value or ""))
+            if name == "id" and value:
+                self.ids[value] += 1
+            if name in ("href", "src") and value is not None:
+                self.refs.append((tag, value))
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
 
 
 def check_images(config: Config, pages: list[Page], outputs: list[Output]) -> Iterable[Problem]:
     """Local images must exist inside content/ and carry alt text."""
     written = {o.path for o in outputs}
-    for page in pages:
-        if page.is_fallback:
-            continue
+    for page in _sources(pages):
         doc = page.document
-        for src, alt in page.rendered.images:
-            line = doc.line_of(src)
+        lines = _occurrence_lines(doc, [src for src, _ in page.rendered.images])
+        for (src, alt), line in zip(page.rendered.images, lines):
             if not alt.strip():
                 yield Problem(doc.path, line, "image-alt", f"image {src!r} has no alt text", "warning")
-            if "://" in src or src.startswith("data:"):
+            if _is_external(src) or src.startswith("data:"):
                 continue
-            if "site/" + posixpath.normpath(posixpath.join(page.path, src)) not in written:  # outputs are under site/
-                yield Problem(doc.path, line, "missing-image",
-                              f"image {src!r} not found (or outside content/)")
+            if _site_path(page.path, src) not in written:
+                yield Problem(doc.path, line, "missing-image", f"image {src!r} not found (or outside content/)")
 
 
 def check_links(config: Config, pages: list[Page], outputs: list[Output]) -> Iterable[Problem]:
-    """Links to other pages must name a page that exists, and an anchor that page has."""
+    """Links to other pages must name a page that exists, and an anchor that page has; links to
+    other files must name a file the build publishes."""
     anchors = {(p.locale.tag, p.entry.key): {h.id for h in p.headings} for p in pages}
-    for page in pages:
-        if page.is_fallback:
-            continue
+    written = {o.path for o in outputs}
+    for page in _sources(pages):
         doc = page.document
-        for href in page.rendered.links:
-            if "://" in href or href.startswith(("mailto:", "/")):
+        for href, line in zip(page.rendered.links, _occurrence_lines(doc, page.rendered.links)):
+            if _is_external(href) or href.startswith("/"):
                 continue
             target, _, fragment = href.partition("#")
+            target = target.partition("?")[0]
             if not target:
                 known = anchors[(page.locale.tag, page.entry.key)]
             elif target.endswith(".md"):
                 key = posixpath.normpath(posixpath.join(posixpath.dirname(page.entry.key), target[:-3]))
                 if (page.locale.tag, key) not in anchors:
-                    yield Problem(doc.path, doc.line_of(href), "broken-link", f"link to missing page {target!r}")
+                    yield Problem(doc.path, line, "broken-link", f"link to missing page {target!r}")
                     continue
                 known = anchors[(page.locale.tag, key)]
             else:
+                if not _published(_site_path(page.path, target), written):
+                    yield Problem(doc.path, line, "broken-link",
+                                  f"link to {target!r}, which the build does not publish "
+                                  "(link pages by their .md file; images and templates/assets/ are published)")
                 continue
             if fragment and fragment not in known and not fragment.startswith(("fn:", "fnref:")):
-                yield Problem(doc.path, doc.line_of(href), "broken-anchor",
+                yield Problem(doc.path, line, "broken-anchor",
                               f"link {href!r}: no heading with id {fragment!r}")
 
 
-CHECKS: tuple[Check, ...] = (check_images, check_links)
+def check_unsafe_markup(config: Config, pages: list[Page], outputs: list[Output]) -> Iterable[Problem]:
+    """Without allow_raw_html, Markdown may not smuggle in script: no event handlers or styles from
+    attribute lists, no javascript: (or other non-web) URLs."""
+    if config.allow_raw_html:
+        return
+    for page in _sources(pages):
+        doc = page.document
+        for tag, name, value in _Html(page.rendered.html).attributes:
+            if name.startswith("on") or name in ("style", "srcdoc"):
+                yield Problem(doc.path, doc.line_of(name), "unsafe-html",
+                              f"attribute {name}= on <{tag}> is refused: scripts and styles in content need "
+                              "allow_raw_html = true")
+            elif name in URL_ATTRIBUTES and not _safe_url(tag, value):
+                yield Problem(doc.path, doc.line_of(value[:40]), "unsafe-html",
+                              f"URL {value[:40]!r} in <{tag} {name}> is refused: only http(s), mailto and tel links")
+
+
+def check_html_outputs(config: Config, pages: list[Page], outputs: list[Output]) -> Iterable[Problem]:
+    """Every HTML file: a title, unique ids, and local links and assets that exist (the pages'
+    own Markdown links are check_links' job, reported at their source line)."""
+    parsed = {o.path: _Html(o.data.decode("utf-8", "replace")) for o in outputs if o.path.endswith(".html")}
+    written = {o.path for o in outputs}
+    by_output = {"site/" + p.output_path: p for p in pages}
+    missing: dict[str, list[str]] = {}
+    for path, html in parsed.items():
+        page = by_output.get(path)
+        if not (html.title or "").strip():
+            yield Problem(*_template_location(config, "<title>", path), "no-title", f"{path} has no <title>")
+        for anchor, count in html.ids.items():
+            if count > 1:
+                where = (page.document.path, page.document.line_of(anchor)) if page and anchor in page.rendered.html \
+                    else _template_location(config, f'id="{anchor}"', path)
+                yield Problem(*where, "duplicate-id", f"id {anchor!r} is used {count} times in {path}")
+        body_refs = {value for _, value in _Html(page.rendered.html).refs} if page else set()
+        for tag, value in html.refs:
+            if value in body_refs or _is_external(value) or value.startswith(("/", "data:")):
+                continue
+            target, _, fragment = value.partition("#")
+            resolved = _site_path(path[len("site/"):], target.partition("?")[0]) if target else path
+            if target and not _published(resolved, written) and not resolved.endswith(".pdf"):
+                missing.setdefault(value, []).append(path)
+            elif fragment and _html_of(resolved, written) in parsed and fragment not in parsed[_html_of(resolved, written)].ids:
+                missing.setdefault(value, []).append(path)
+    for value, where in missing.items():
+        others = f" (and {len(where) - 1} more)" if len(where) > 1 else ""
+        yield Problem(*_template_location(config, posixpath.basename(value.rstrip("/")) or value, where[0]),
+                      "missing-asset", f"{value!r} in {where[0]}{others} is not in the build")
+
+
+def check_titles(config: Config, pages: list[Page], outputs: list[Output]) -> Iterable[Problem]:
+    """Two pages of one edition with the same title read as one in the contents."""
+    seen: dict[tuple[str, str], Page] = {}
+    for page in _sources(pages):
+        key = (page.locale.tag, page.document.title.strip().casefold())
+        if key in seen:
+            yield Problem(page.document.path, page.document.line_of_key("title"), "duplicate-title",
+                          f"title {page.document.title!r} is also the title of {seen[key].document.path.name}", "warning")
+        seen.setdefault(key, page)
+
+
+def check_output_paths(config: Config, pages: list[Page], outputs: list[Output]) -> Iterable[Problem]:
+    """Two outputs at one path: one would silently overwrite the other."""
+    counts = Counter(o.path for o in outputs)
+    for path, count in counts.items():
+        if count > 1:
+            images = [(p.document, p.document.line_of(src)) for p in _sources(pages)
+                      for src, _ in p.rendered.images if _site_path(p.path, src) == path]
+            pages_there = [(p.document, 1) for p in pages if "site/" + p.output_path == path]
+            doc, line = (images or pages_there or [(None, None)])[-1]
+            yield Problem(doc.path if doc else None, line, "output-clash",
+                          f"{count} outputs claim {path}; rename or re-slug one of them")
+
+
+def check_front_matter(config: Config, pages: list[Page], outputs: list[Output]) -> Iterable[Problem]:
+    """Unknown front matter keys are probably misspelt."""
+    for page in _sources(pages):
+        for key in page.document.meta:
+            if key not in FIELDS:
+                hint = difflib.get_close_matches(key, list(FIELDS), n=1)
+                yield Problem(page.document.path, page.document.line_of_key(key), "front-matter",
+                              f"unknown front matter key {key!r}" + (f" (did you mean {hint[0]!r}?)" if hint else ""),
+                              "warning")
+
+
+CHECKS: tuple[Check, ...] = (check_images, check_links, check_unsafe_markup, check_html_outputs, check_titles,
+                             check_output_paths, check_front_matter, check_parity, check_chinese,
+                             check_catalog_chinese, check_english)
 
 
 def run_checks(config: Config, pages: list[Page], outputs: list[Output]) -> list[Problem]:
-    """Every check's problems, in a stable order."""
-    problems = [problem for check in CHECKS for problem in check(config, pages, outputs)]
-    return sorted(set(problems), key=lambda p: (str(p.path), p.line or 0, p.check_id, p.message))
+    """Every check's problems, errors first, each in source order."""
+    return sorted_problems(problem for check in CHECKS for problem in check(config, pages, outputs))
+
+
+def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Once each, errors first, then by file and line: the order a person fixes them in."""
+    return sorted(dict.fromkeys(problems),
+                  key=lambda p: (p.severity != "error", str(p.path), p.line or 0, p.check_id, p.message))
+
+
+def _occurrence_lines(doc: Document, needles: list[str]) -> list[int]:
+    """The source line of each needle, in order: a needle written twice is found twice."""
+    lines, after = [], {}
+    for needle in needles:
+        index = doc.body.find(needle, after.get(needle, 0))
+        if index < 0:
+            lines.append(doc.line_of(needle))
+            continue
+        after[needle] = index + len(needle)
+        lines.append(doc.body_line + doc.body.count("\n", 0, index))
+    return lines
+
+
+def _sources(pages: list[Page]) -> Iterable[Page]:
+    """Each page that shows its own document (a fallback repeats the original's problems)."""
+    return (page for page in pages if not page.is_fallback)
+
+
+def _safe_url(tag: str, value: str) -> bool:
+    """Relative URLs and web schemes are safe; javascript:, vbscript:, data: (but images) are not.
+    Browsers ignore control characters and spaces inside a scheme, so they are removed first."""
+    scheme = SCHEME.match(re.sub(r"[\x00-\x20]", "", value).lower())
+    if not scheme:
+        return True
+    return scheme.group() in SAFE_SCHEMES or (tag == "img" and value.lower().startswith("data:image/"))
+
+
+def _is_external(url: str) -> bool:
+    return "://" in url or url.startswith(("//", "mailto:", "tel:", "javascript:"))
+
+
+def _site_path(page_path: str, target: str) -> str:
+    """The output path (under site/) a relative URL on the page at `page_path` points to."""
+    base = page_path if page_path.endswith("/") else posixpath.dirname(page_path)
+    path = posixpath.normpath(posixpath.join(base, target))
+    return "site/" + ("" if path == "." else path)
+
+
+def _published(path: str, written: set[str]) -> bool:
+    return path in written or posixpath.join(path, "index.html") in written
+
+
+def _html_of(path: str, written: set[str]) -> str:
+    return path if path in written else posixpath.join(path, "index.html")
+
+
+def _template_location(config: Config, needle: str, output: str) -> tuple[Path, int | None]:
+    """The template line that most likely made a part of an output: the first line holding `needle`."""
+    for template in sorted(config.templates_dir.rglob("*.html")):
+        for number, line in enumerate(template.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+            if needle in line:
+                return template, number
+    return config.templates_dir, None

@@ -80,9 +80,11 @@ def build_command(project: Path, out_dir: Path | None, strict: bool, only: str |
 @PROJECT
 @STRICT
 def check_command(project: Path, strict: bool) -> None:
-    """Render and check everything; write nothing."""
+    """Render and check everything; write nothing. Prints every problem, then a count."""
     result = _run(project, None, strict, write=False)
-    click.echo(f"No problems in {len(result.outputs)} outputs." if not result.problems else "", err=True)
+    if not result.problems:
+        pages = sum(1 for o in result.outputs if o.path.endswith("/index.html"))
+        click.echo(f"No problems in {pages} pages.", err=True)
 
 
 @cli.command("serve")

@@ -34,6 +34,8 @@ class Config:
     """File stem of the PDF editions: `<pdf_name>-<folder>.pdf`."""
     allow_raw_html: bool = False
     """Whether raw HTML in Markdown reaches the page; off means it is escaped as text."""
+    allow_cjk_in_english: tuple[str, ...] = ()
+    """Chinese phrases the English edition may contain unmarked (the lint warns about others)."""
 
     @property
     def locales(self) -> tuple[Locale, ...]:
@@ -64,7 +66,7 @@ class Config:
 
 _TYPES = {"title": str, "subtitle": str, "author": str, "description": str, "keywords": list,
           "base_url": str, "default_language": str, "languages": list, "pdf_name": str,
-          "allow_raw_html": bool}
+          "allow_raw_html": bool, "allow_cjk_in_english": list}
 
 
 def load_config(project_dir: Path) -> Config:
@@ -90,6 +92,10 @@ def load_config(project_dir: Path) -> Config:
         if not isinstance(value, _TYPES[attr]):
             expected = _TYPES[attr].__name__
             raise ConfigError(f"{key!r} must be a {expected}, got {type(value).__name__}", path,
+                              line_of_setting(text, key))
+        if isinstance(value, list) and not all(isinstance(item, str) for item in value):
+            wrong = next(item for item in value if not isinstance(item, str))
+            raise ConfigError(f"{key!r} must be a list of strings, got {wrong!r} in it", path,
                               line_of_setting(text, key))
         values[attr] = tuple(value) if isinstance(value, list) else value
     return _validated(Config(project_dir=project_dir, **values), path, text)

@@ -57,6 +57,8 @@ class Document:
     """Line of the source file on which the body starts, for `file:line` messages."""
     hash: str
     """SHA-256 of `translatable_text`: the version a translation records as `source_hash`."""
+    front_matter: str = ""
+    """The front matter's YAML text, which starts on the file's second line."""
 
     @property
     def title(self) -> str:
@@ -97,6 +99,10 @@ class Document:
         """The first source line containing `needle` (the body's first line if none does)."""
         index = self.body.find(needle)
         return self.body_line + (self.body[:index].count("\n") if index >= 0 else 0)
+
+    def line_of_key(self, key: str) -> int:
+        """The file line of front matter `key:` (the first line if it is not there)."""
+        return _line_of_key(self.front_matter, key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,13 +180,14 @@ def load_document(path: Path, folder: Path, locale: Locale, cache: BuildCache | 
     place = (hashlib.blake2b(data, digest_size=16).hexdigest(), str(path), str(folder), locale.tag) if data else None
     known = cache.lookup("documents", place) if place else None
     if known is not None:
-        key, meta, body_start, body_line, text_hash = known
-        document = Document(path, key, locale, MappingProxyType(meta), text[body_start:], body_line, text_hash)
+        key, meta, body_start, body_line, text_hash, front_matter = known
+        document = Document(path, key, locale, MappingProxyType(meta), text[body_start:], body_line, text_hash,
+                            front_matter)
     else:
         document, body_start = _parse_document(text, path, folder, locale)
         if place:
             cache.store("documents", place, (document.key, dict(document.meta), body_start, document.body_line,
-                                             document.hash))
+                                             document.hash, document.front_matter))
     if place:  # a document is a function of these: digesting them is cheaper than digesting it
         cache.digester.seed(document, cache.key("document", *place))
     return document
@@ -204,7 +211,7 @@ def _parse_document(text: str, path: Path, folder: Path, locale: Locale) -> tupl
     _check_slug(meta, source, path)
     _check_lang(meta, source, path, locale)
     digest = hashlib.sha256(translatable_text(meta, body).encode("utf-8")).hexdigest()
-    return Document(path, key, locale, MappingProxyType(meta), body, body_line, digest), match.end()
+    return Document(path, key, locale, MappingProxyType(meta), body, body_line, digest, source), match.end()
 
 
 def translatable_text(meta: Mapping[str, Any], body: str) -> str:

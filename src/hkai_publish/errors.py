@@ -19,6 +19,11 @@ def display_path(path: Path | str | None) -> str:
         return str(path)
 
 
+def counted(number: int, noun: str) -> str:
+    """`1 warning`, `3 warnings`: for summaries."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def location(path: Path | str | None, line: int | None) -> str:
     where = display_path(path)
     return f"{where}:{line}" if line else where
@@ -88,10 +93,12 @@ def problems_fail(problems: Sequence[Problem], strict: bool) -> bool:
 
 
 def report_problems(problems: Sequence[Problem], strict: bool) -> list[str]:
-    """What a person reads: one `path:line: message` per problem, then why it stopped, if it did."""
+    """What a person reads: one `path:line: message` per problem, then a count, MkDocs-style."""
     lines = [str(p) if p.severity == "error" else f"{p} ({p.severity})" for p in problems]
-    if problems_fail(problems, strict):
-        errors = sum(p.severity == "error" for p in problems)
-        lines.append(f"Aborted: {errors} error(s), {len(problems) - errors} warning(s)"
-                     + (" in strict mode." if strict and not errors else "."))
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = counted(len(problems) - errors, "warning")
+    if errors:
+        lines.append(f"Aborted with {counted(errors, 'error')} and {warnings}.")
+    elif problems:
+        lines.append(f"Aborted with {warnings} in strict mode!" if strict else f"{warnings} (use --strict to fail on them).")
     return lines

@@ -70,10 +70,8 @@ def parse_locale(tag: str) -> Locale:
     name = _SCRIPT_NAMES.get((loc.language, loc.script)) or loc.get_language_name(loc) or canonical
     latin_sans = '"Noto Sans", "Source Sans 3", "Helvetica Neue", Arial'
     latin_serif = '"Noto Serif", Georgia, "Times New Roman"'
-    if is_cjk:
-        sans = f"{latin_sans}, {_SANS_CJK.get(script, _SANS_CJK['Hant'])}, sans-serif"
-        serif = f"{latin_serif}, {_SERIF_CJK.get(script, _SERIF_CJK['Hant'])}, serif"
-    else:
-        sans = f"{latin_sans}, sans-serif"
-        serif = f"{latin_serif}, serif"
+    # Every edition ends with CJK faces: Chinese quoted in the English one (a name, the brochure's
+    # Chinese title) gets Hong Kong forms too, not whatever the system falls back to (often Japanese).
+    sans = f"{latin_sans}, {_SANS_CJK.get(script, _SANS_CJK['Hant'])}, sans-serif"
+    serif = f"{latin_serif}, {_SERIF_CJK.get(script, _SERIF_CJK['Hant'])}, serif"
     return Locale(canonical, folder, str(loc), name[:1].upper() + name[1:], is_cjk, sans, serif)

@@ -98,7 +98,7 @@ def serve(project: Path, port: int, out_dir: Path | None = None, echo=print) -> 
         # Watch before the first build, so that a save during it is not missed.
         for ready in start_watchers(project, state.stopping, changes):
             ready.wait(10)
-        rebuild(project, out_dir, state, echo, "Built")
+        rebuild(project, out_dir, state, echo, "Built", only=None)
         url = f"http://127.0.0.1:{server.server_port}{state.status.url_prefix}"
         watched = ", ".join(f"{name}/" for name in WATCHED)
         echo(f"Serving {url} (Ctrl-C to stop). Watching {watched} and {CONFIG_FILE}.")
@@ -106,19 +106,21 @@ def serve(project: Path, port: int, out_dir: Path | None = None, echo=print) -> 
             changed = wait_for_changes(changes)
             names = sorted(display_path(p) for p in changed)
             more = f" and {len(names) - 3} more" if len(names) > 3 else ""
-            rebuild(project, out_dir, state, echo, f"Rebuilt after changes to {', '.join(names[:3])}{more}")
+            # Saves rebuild the site only: an editor waits for the page, not for the PDFs, which
+            # the first build made and `hkai-publish build` remakes.
+            rebuild(project, out_dir, state, echo, f"Rebuilt the site after changes to {', '.join(names[:3])}{more}")
     finally:
         state.stop()
         server.shutdown()
         server.server_close()
 
 
-def rebuild(project: Path, out_dir: Path, state: LiveState, echo, done: str) -> None:
+def rebuild(project: Path, out_dir: Path, state: LiveState, echo, done: str, only: str | None = "site") -> None:
     """Build once into out_dir, tell the terminal and the open pages how it went."""
     started = time.perf_counter()
     try:
         config = load_config(project)
-        result = build(config, BuildOptions(out_dir))
+        result = build(config, BuildOptions(out_dir, only=only))
         lines = result.report(strict=False)
         failed = result.failed(strict=False)
     except PublishError as exc:

@@ -55,6 +55,9 @@ def make_environment(config: Config, catalog: LoadedCatalog,
     # As babel.cfg's `trimmed = true`: {% trans %} blocks are looked up as they were extracted.
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_translations(catalog.translations, newstyle=True)
+    # `_()` marks its result safe and %-formats it: right for template literals, wrong for data.
+    # Config strings go through `| translate`: looked up in the catalogue, then autoescaped.
+    env.filters["translate"] = lambda text: catalog.translations.gettext(str(text)) if text else ""
     locale = catalog.locale
     env.filters["format_date"] = lambda value, fmt="long": locale.format_date(value, fmt)
     return env
@@ -187,7 +190,9 @@ def _render(env: jinja2.Environment, name: str, path: str, context: dict[str, An
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"template syntax error: {exc.message}", exc.filename or name, exc.lineno) from None
     except jinja2.TemplateNotFound as exc:
-        raise TemplateError(f"template {exc.name!r} not found in templates/", name, None) from None
+        filename, line = _template_frame(exc, env)
+        raise TemplateError(f"template {exc.name!r} not found in templates/", filename or env.loader.searchpath[0] + "/" + name,
+                            line) from None
     except (jinja2.UndefinedError, TypeError, ValueError) as exc:
         filename, line = _template_frame(exc, env)
         raise TemplateError(f"while rendering {path}: {exc}", filename or name, line) from None

@@ -1,0 +1,120 @@
+"""The figures a text states, in English or Chinese, as values: so that parity can tell that
+`HK$1.5 billion` and `15億港元`, or `2017` and `2017年`, say the same thing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+# Full-width digits and signs as ASCII, one character for one, so offsets stay true.
+_ASCII = str.maketrans("０１２３４５６７８９％", "0123456789%")
+DIGITS = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?!\d)|\d+)(\.\d+)?")
+EN_SCALE = re.compile(r"[ \t-]*(thousand|million|billion|trillion|bn)\b", re.I)
+ZH_SCALE = re.compile(r"[ \t]*[多餘余]?([十百千萬万億亿兆]+)")
+# A number glued to letters is part of a name (5G, H100, COVID-19), not a figure; an ordinal or a
+# decade (21st, 1990s) is a figure.
+GLUED_BEFORE = re.compile(r"[A-Za-z]-?$")
+GLUED_AFTER = re.compile(r"(?!(?:st|nd|rd|th|s)\b)[A-Za-z]")
+
+_ZH_DIGIT = dict(zip("〇零一二兩两三四五六七八九", (0, 0, 1, 2, 2, 2, 3, 4, 5, 6, 7, 8, 9)))
+_ZH_UNIT = {"十": 10, "百": 100, "千": 1000}
+_ZH_BIG = {"萬": 10**4, "万": 10**4, "億": 10**8, "亿": 10**8, "兆": 10**12}
+ZH_NUMERAL = re.compile(f"[{''.join(_ZH_DIGIT)}{''.join(_ZH_UNIT)}{''.join(_ZH_BIG)}]+")
+
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+          "fifteen sixteen seventeen eighteen nineteen").split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth").split()
+_MONTHS = ("january february march april may june july august september october november december").split()
+EN_WORDS = {**{w: i for i, w in enumerate(_UNITS)}, **{w: 20 + 10 * i for i, w in enumerate(_TENS)},
+            **{w: i + 1 for i, w in enumerate(_ORDINALS)}, **{w: i + 1 for i, w in enumerate(_MONTHS)},
+            "a": 1, "an": 1, "dozen": 12, "hundred": 100, "thousand": 1000}
+EN_NUMBER_WORD = re.compile(r"\b(" + "|".join(sorted(EN_WORDS, key=len, reverse=True)) +
+                            r")(?:-(" + "|".join(_UNITS[1:10]) + r"))?\b", re.I)
+SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12, "bn": 10**9}
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A number written in digits, with the scale that follows it."""
+
+    value: Decimal
+    written: str
+    """As the text has it: `1.5 billion`, `15億`, `35%`."""
+    offset: int
+
+
+def stated_figures(text: str, chinese: bool) -> list[Figure]:
+    """The figures a text writes in digits: each must appear in the other edition too."""
+    return [figure for figure, glued in _digit_figures(text, chinese) if not glued]
+
+
+def known_values(text: str, chinese: bool) -> set[Decimal]:
+    """Every value the text states in any form (digits, with and without their scale, Chinese
+    numerals, English number words and month names): what a figure may be matched against."""
+    values = set()
+    for figure, _glued in _digit_figures(text, chinese):
+        values.add(figure.value)
+        values.add(_decimal(DIGITS.match(text.translate(_ASCII), figure.offset).group()))
+    if chinese:
+        values.update(_zh_value(run.group()) for run in ZH_NUMERAL.finditer(text))
+    else:
+        for match in EN_NUMBER_WORD.finditer(text):
+            value = EN_WORDS[match.group(1).lower()] + (_UNITS.index(match.group(2).lower()) if match.group(2) else 0)
+            values.add(Decimal(value))
+            scale = EN_SCALE.match(text, match.end())
+            if scale:
+                values.add(Decimal(value) * SCALES[scale.group(1).lower()])
+    return values
+
+
+def _digit_figures(text: str, chinese: bool):
+    ascii_text = text.translate(_ASCII)
+    for match in DIGITS.finditer(ascii_text):
+        value = _decimal(match.group())
+        end = match.end()
+        scale = (ZH_SCALE if chinese else EN_SCALE).match(ascii_text, end)
+        if scale:
+            value *= _scale(scale.group(1), chinese)
+            end = scale.end()
+        if ascii_text[end:end + 1] == "%":
+            end += 1
+        glued = bool(GLUED_BEFORE.search(ascii_text[max(0, match.start() - 2):match.start()])
+                     or (not scale and GLUED_AFTER.match(ascii_text, match.end())))
+        yield Figure(value, text[match.start():end], match.start()), glued
+
+
+def _decimal(digits: str) -> Decimal:
+    try:
+        return Decimal(digits.replace(",", ""))
+    except InvalidOperation:
+        return Decimal(0)
+
+
+def _scale(word: str, chinese: bool) -> int:
+    if not chinese:
+        return SCALES[word.lower()]
+    product = 1
+    for char in word:
+        product *= _ZH_UNIT.get(char) or _ZH_BIG[char]
+    return product
+
+
+def _zh_value(run: str) -> Decimal:
+    """The value of a run of Chinese numerals: 二〇一七 (digit by digit), 三十五, 一億五千萬, 三萬億."""
+    if len(run) > 1 and all(char in _ZH_DIGIT for char in run):
+        return Decimal("".join(str(_ZH_DIGIT[char]) for char in run))
+    total = section = number = 0
+    for char in run:
+        if char in _ZH_DIGIT:
+            number = _ZH_DIGIT[char]
+        elif char in _ZH_UNIT:
+            section += (number or 1) * _ZH_UNIT[char]
+            number = 0
+        elif section + number:
+            total += (section + number) * _ZH_BIG[char]
+            section = number = 0
+        else:
+            total = (total or 1) * _ZH_BIG[char]
+    return Decimal(total + section + number)

@@ -1,0 +1,169 @@
+"""The prose of a Markdown source, for the checks that read words: its text with code, URLs and
+markup blanked to spaces, kept at the same line and column so a finding maps to `path:line`.
+Also the source lines of its headings, tables and footnotes, which parity compares."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from hkai_publish.content import Document
+
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
+ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$|^[ \t]*\|[ \t]*:?-+:?[ \t]*\|[ \t]*$")
+FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
+URL = re.compile(r"(?:https?|ftp)://[^\s<>()\[\]{}\"'，。、；：！？「」『』（）《》]+"
+                 r"|\bwww\.[A-Za-z0-9-]+\.[^\s<>()\[\]{}\"'，。、；：！？「」『』（）《》]+")
+ATTR_LIST = re.compile(r"\{:?[ \t]*(?:[#.][\w-]|[\w-]+=)[^{}\n]*\}")
+LANG_VALUE = r"""["']?(?:zh|ja|ko|yue)\b"""
+
+# Spans removed whole: code, comments, autolinks, footnote marks, link definitions, URLs, tags.
+_DROP = [re.compile(p, flags) for p, flags in [
+    (r"<!--.*?-->", re.S),
+    (r"(`+)(?:(?!\1).)+?\1", re.S),
+    (r"<(?:https?|ftp|mailto):[^>\s]*>|<[^@\s<>]+@[^@\s<>]+>", 0),
+    (r"\[\^[^\]\s]+\]:?", 0),
+    (r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S+.*$", re.M),
+    (r"^\*\[[^\]\n]+\]:", re.M),
+    (ATTR_LIST.pattern, 0),
+    (r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>", 0),
+    (r"&(?:[A-Za-z][A-Za-z0-9]*|#\d+|#[xX][0-9A-Fa-f]+);", 0),
+    (URL.pattern, 0),
+    (r"^[ \t]*(?:>[ \t]?)*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+|#{1,6}(?=[ \t]|$)|:[ \t]+)?", re.M),
+    (r"[ \t]+#+[ \t]*$", re.M),
+    (r"^[ \t]*([-*_=])(?:[ \t]*\1){2,}[ \t]*$", re.M),
+    (r"\*{1,3}|~~|(?<!\w)_{1,3}|_{1,3}(?!\w)|\\(?=[!-/:-@\[-`{-~])", 0),
+]]
+# Links and images keep their text and lose their target: `[text](url "title")`, `[text][ref]`.
+_LINK = re.compile(r"!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\](?:\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)|\[[^\[\]\n]*\])")
+# Explicitly foreign spans (`*香港*{lang=zh-Hant-HK}`, `<span lang="zh-Hant">…</span>`), which the
+# English lint leaves alone.
+_FOREIGN = [
+    re.compile(rf"(\*{{1,2}}|_{{1,2}})[^\n]+?\1\{{:?[^{{}}\n]*\blang={LANG_VALUE}[^{{}}\n]*\}}"),
+    re.compile(rf"\[[^\[\]]*\]\([^()\n]*\)\{{:?[^{{}}\n]*\blang={LANG_VALUE}[^{{}}\n]*\}}"),
+    re.compile(rf"<([A-Za-z]+)\b[^<>]*\blang={LANG_VALUE}[^<>]*>.*?</\1\s*>", re.S),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Prose:
+    """A stretch of readable text from one source file."""
+
+    line: int
+    """File line of the text's first character."""
+    text: str
+    """The text, markup blanked; it keeps the source's line breaks."""
+    where: str = "body"
+    """"title", "summary" or "body"."""
+
+    def line_at(self, offset: int) -> int:
+        return self.line + self.text.count("\n", 0, offset)
+
+
+def document_prose(doc: Document, drop_foreign: bool = False) -> list[Prose]:
+    """The title, the summary and the body of a document, as readable text."""
+    prose = [Prose(doc.line_of_key(key), _blank_urls(str(doc.meta[key])), key)
+             for key in ("title", "summary") if isinstance(doc.meta.get(key), str)]
+    return prose + [Prose(doc.body_line, blank_markup(doc.body, drop_foreign))]
+
+
+def blank_markup(body: str, drop_foreign: bool = False) -> str:
+    """Markdown source with everything but its words blanked out, line structure kept."""
+    text = "\n".join(line if kind == "text" else "" for kind, line in _classify(body))
+    if drop_foreign:
+        text = _sub_all(_FOREIGN, text)
+    text = _sub_all(_DROP[:2], text)
+    text = _LINK.sub(lambda m: _spaces(m.group()[: m.start(1) - m.start()]) + m.group(1)
+                     + _spaces(m.group()[m.end(1) - m.start():]), text)
+    return _sub_all(_DROP[2:], text)
+
+
+def _blank_urls(text: str) -> str:
+    return URL.sub(lambda m: _spaces(m.group()), text)
+
+
+def _sub_all(patterns: list[re.Pattern], text: str) -> str:
+    for pattern in patterns:
+        text = pattern.sub(lambda m: _spaces(m.group()), text)
+    return text
+
+
+def _spaces(text: str) -> str:
+    return re.sub(r"[^\n]", " ", text)
+
+
+def _classify(body: str) -> Iterator[tuple[str, str]]:
+    """("text" | "code", line) for every body line: fenced and indented code are code."""
+    fence = ""
+    in_list = in_code = after_blank = False
+    for line in body.split("\n"):
+        opening = FENCE.match(line)
+        if fence or opening:
+            closes = fence and opening and opening.group(1)[0] == fence[0] \
+                and len(opening.group(1)) >= len(fence) and not line.strip().strip(fence[0])
+            fence = "" if closes else fence or opening.group(1)
+            yield "code", line
+            continue
+        blank = not line.strip()
+        indented = line.startswith(("    ", "\t"))
+        # An indented block after a blank line is code, unless it continues a list item.
+        if not blank and not (indented and (in_code or after_blank and not in_list)):
+            in_code = False
+        elif indented and not blank and after_blank and not in_list:
+            in_code = True
+        if not in_code and not blank:
+            in_list = bool(LIST_ITEM.match(line)) or (in_list and indented)
+        after_blank = blank
+        yield ("code" if in_code and not blank else "text"), line
+
+
+def source_lines(doc: Document) -> Iterator[tuple[int, str]]:
+    """(file line, text) of every body line outside code."""
+    for number, (kind, line) in enumerate(_classify(doc.body)):
+        if kind == "text":
+            yield doc.body_line + number, line
+
+
+def heading_lines(doc: Document) -> list[tuple[int, int, str]]:
+    """(file line, level, text) of each heading in the source, ATX and setext, in order."""
+    headings = []
+    previous: tuple[int, str] | None = None
+    for number, line in source_lines(doc):
+        atx, setext = ATX.match(line), SETEXT.match(line)
+        if atx:
+            headings.append((number, len(atx.group(1)), ATTR_LIST.sub("", atx.group(2)).strip()))
+        elif setext and previous and previous[0] == number - 1 and previous[1].strip() \
+                and not LIST_ITEM.match(previous[1]) and not ATX.match(previous[1]):
+            headings.append((previous[0], 1 if setext.group(1)[0] == "=" else 2, previous[1].strip()))
+        previous = (number, line)
+    return headings
+
+
+def table_shapes(doc: Document) -> list[tuple[int, int, int]]:
+    """(file line, rows, columns) of each pipe table in the source, its header row counted."""
+    lines = list(source_lines(doc))
+    tables = []
+    for index, (number, line) in enumerate(lines):
+        if index and TABLE_RULE.match(line) and "|" in lines[index - 1][1]:
+            columns = len(line.strip().strip("|").split("|"))
+            rows = 1
+            for later, row in lines[index + 1:]:
+                if not row.strip() or "|" not in row or later != number + rows:
+                    break
+                rows += 1
+            tables.append((lines[index - 1][0], rows, columns))
+    return tables
+
+
+def footnote_labels(doc: Document) -> dict[str, int]:
+    """Footnote label -> file line of its definition."""
+    labels: dict[str, int] = {}
+    for number, line in source_lines(doc):
+        match = FOOTNOTE_DEF.match(line)
+        if match:
+            labels.setdefault(match.group(1), number)
+    return labels
