@@ -103,6 +103,46 @@ def test_successive_edits_are_added_to_the_cache_then_compacted(make_project, tm
     assert seen == {True, False}  # entries were appended, and the tables later rewritten without stale ones
 
 
+def problems(project: Path, out: Path, **options) -> list[str]:
+    result = build(load_config(project), BuildOptions(out, only="site", **options))
+    return [f"{p} ({p.severity})" for p in result.problems]
+
+
+def test_a_warm_build_finds_the_problems_a_cold_build_finds(make_project, tmp_path):
+    project, out = make_project(zh={"intro.md": """\
+        ---
+        title: 引言
+        order: 1
+        ---
+
+        香港是一個繁華的國際都會,「人工智能」發展迅速。
+
+        見[倫理一節](ethics.md#data-privacy)。
+        """}), tmp_path / "out"
+    first = problems(project, out)
+    assert any("zh-punctuation" in p for p in first) and any("parity-headings" in p for p in first)
+    assert problems(project, out) == first
+    edit(project / "content/zh-hant/intro.md", "都會,", "都會，")  # one problem fixed…
+    edit(project / "content/zh-hant/ethics.md", "私隱優先。", "“私隱”優先,")  # …others made, in another page
+    edit(project / "content/en/ethics.md", "Privacy first.", "Privacy first (私隱).")
+    warm = problems(project, out)
+    assert warm != first and warm == problems(project, tmp_path / "cold", cache=False)
+    assert any("zh-quotes" in p for p in warm) and any("en-cjk" in p for p in warm)
+    edit(project / "templates/page.html", '<div class="prose">', '<div class="prose"><a href="gone.css">x</a>')
+    warm = problems(project, out)
+    assert warm == problems(project, tmp_path / "cold", cache=False) and any("missing-asset" in p for p in warm)
+
+
+def test_a_build_without_the_cache_leaves_none_behind_to_mislead_the_next(make_project, tmp_path):
+    project, out = make_project(), tmp_path / "out"
+    run(project, out)
+    edit(project / "content/en/intro.md", "bustling", "busy")
+    run(project, out, cache=False)
+    assert not (out / ".cache").exists()
+    edit(project / "content/en/intro.md", "busy", "lively")
+    assert run(project, out) == cold(project, tmp_path)
+
+
 TAMPERING = {
     "edited": lambda out: (out / "site/en/ethics/index.html").write_text("tampered"),
     "added": lambda out: (out / "site/en/stray.html").write_text("not ours"),

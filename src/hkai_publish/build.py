@@ -93,7 +93,7 @@ def build(config: Config, options: BuildOptions) -> BuildResult:
     pdf_outputs = [*pdfs.outputs, *(prefixed("site/", o) for o in pdfs.outputs)]
     outputs = [o for o in site if options.only != "pdf"] + pdf_outputs
     # A page shown untranslated in two editions gives the same problem twice: report it once.
-    problems = tuple(sorted_problems(run_checks(config, pages, site) + list(pdfs.problems)))
+    problems = tuple(sorted_problems(run_checks(config, pages, site, cache) + list(pdfs.problems)))
     result = BuildResult(tuple(outputs), problems, pdf_pages=pdfs.page_count)
     if result.failed(options.strict) or not options.write:
         return result
@@ -109,8 +109,13 @@ def part_of(path: str) -> str:
     return "pdf" if path.startswith(("pdf/", "site/pdf/")) else "site"
 
 
-def previous_outputs(out_dir: Path, keep) -> list[Output]:
-    """The files of the last build that `keep` accepts, to carry into the next one (not its cache)."""
+def previous_outputs(out_dir: Path, keep, cache: BuildCache | None = None) -> list[Output]:
+    """The files of the last build that `keep` accepts, to carry into the next one (not its cache).
+    Where `cache` vouches for the folder, the files it lists, left as they are."""
+    if cache is not None:
+        kept = [Output(path, (out_dir / path).read_bytes()) for path in cache.records if keep(path)]
+        cache.reused.update(o.path for o in kept)
+        return kept
     if not out_dir.is_dir():
         return []
     return [Output(path.relative_to(out_dir).as_posix(), path.read_bytes())
@@ -151,13 +156,13 @@ def write_outputs(out_dir: Path, outputs: list[Output], keep: Callable[[str], bo
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with _locked(out_dir.parent / f".{out_dir.name}.lock"):
         _remove_leftovers(out_dir)
-        outputs = outputs + (previous_outputs(out_dir, keep) if keep else [])
+        # Another build may have written since this one looked: trust the folder only if it did not.
+        in_place = cache is not None and cache.still_intact()
+        outputs = outputs + (previous_outputs(out_dir, keep, cache if in_place else None) if keep else [])
         paths = [o.path for o in outputs]
         if len(set(paths)) != len(paths):
             twice = sorted({p for p in paths if paths.count(p) > 1})
             raise PublishError(f"two outputs claim the same path: {', '.join(twice)}")
-        # Another build may have written since this one looked: trust the folder only if it did not.
-        in_place = cache is not None and cache.still_intact()
         changed = [o for o in outputs if not (in_place and cache.unchanged(o.path, o.data))]
         staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
         try:
@@ -169,8 +174,8 @@ def write_outputs(out_dir: Path, outputs: list[Output], keep: Callable[[str], bo
                 target.write_bytes(output.data)
             if in_place:
                 _replace(staging, out_dir, changed, set(cache.records) - set(paths))
-            else:
-                _swap(staging, out_dir)
+            else:  # the cache's tables stay true whatever the folder held; not without a cache
+                _swap(staging, out_dir, keep_cache=cache is not None and cache.enabled)
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
@@ -211,7 +216,7 @@ def _remove_leftovers(out_dir: Path) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
-def _swap(staging: Path, out_dir: Path) -> None:
+def _swap(staging: Path, out_dir: Path, keep_cache: bool = False) -> None:
     old = None
     if out_dir.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
@@ -219,6 +224,6 @@ def _swap(staging: Path, out_dir: Path) -> None:
     os.rename(staging, out_dir)
     if old is not None:
         kept = old / out_dir.name / CACHE_FOLDER
-        if kept.is_dir():  # the Markdown renderings stay valid whatever happened to the outputs
+        if keep_cache and kept.is_dir():
             os.rename(kept, out_dir / CACHE_FOLDER)
         shutil.rmtree(old, ignore_errors=True)

@@ -8,19 +8,18 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import importlib.metadata
 import logging
 import os
 import pickle
+import sys
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Hashable, Iterable
 
-import babel
 import jinja2
 import jinja2.bccache
 import jinja2.meta
-import markdown
-import yaml
 
 log = logging.getLogger(__name__)
 
@@ -29,14 +28,21 @@ FOLDER = ".cache"
 FORMAT = 1
 
 
+LIBRARIES = ("jinja2", "markdown", "babel", "pyyaml", "markupsafe", "lxml", "opencc-python-reimplemented")
+"""The libraries whose version shapes the site and the checks' findings (pdf.py adds WeasyPrint's)."""
+
+
 def package_fingerprint() -> str:
-    """This package's code and the versions of the libraries that shape its output."""
+    """This package's code, the Python version and the versions of the libraries in LIBRARIES."""
     h = hashlib.blake2b(digest_size=16)
     for path in sorted(Path(__file__).parent.glob("*.py")):
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    for module in (jinja2, markdown, babel, yaml):
-        h.update(f"{module.__name__}={getattr(module, '__version__', '?')}\0".encode())
-    h.update(str(FORMAT).encode())
+    for name in LIBRARIES:
+        try:
+            h.update(f"{name}={importlib.metadata.version(name)}\0".encode())
+        except importlib.metadata.PackageNotFoundError:
+            h.update(f"{name}=?\0".encode())
+    h.update(f"{sys.version}\0{FORMAT}".encode())
     return h.hexdigest()
 
 
@@ -203,6 +209,7 @@ class BuildCache:
         self._last: tuple[str, tuple, int] | None = None
         """(source fingerprint, problems, PDF pages) of the last build."""
         self._this: tuple[str, tuple, int] | None = None
+        self._manifest_stat: tuple[int, int, int] | None = None
         if enabled:
             self._load()
 
@@ -219,6 +226,7 @@ class BuildCache:
         return state
 
     def _load(self) -> None:
+        self._manifest_stat = self._stat_manifest()
         state = self._read("manifest.pickle")
         if state is None:
             return
@@ -356,9 +364,17 @@ class BuildCache:
 
     def still_intact(self) -> bool:
         """Whether the output folder is still what the last build wrote (asked again under the
-        build lock: another build may have written since this one started)."""
-        self.intact = self.intact and self._outputs_intact()
+        build lock: another build may have written since this one started, and a build that
+        writes either rewrites the manifest or, without a cache, removes it)."""
+        self.intact = self.intact and self._stat_manifest() == self._manifest_stat
         return self.intact
+
+    def _stat_manifest(self) -> tuple[int, int, int] | None:
+        try:
+            st = os.stat(self.folder / "manifest.pickle")
+        except OSError:
+            return None
+        return st.st_ino, st.st_size, st.st_mtime_ns
 
     def save(self, outputs: Iterable[Any]) -> None:
         """Record what was just written to the output folder, the values used from tables, and

@@ -59,8 +59,10 @@ class Pair:
         return target_heads[min(index, len(target_heads)) - 1]
 
 
-def check_parity(config: Config, pages: list[Page], outputs: list[Output]) -> Iterable[Problem]:
-    """Every translation against its original; a missing translation is a warning."""
+def check_parity(config: Config, pages: list[Page], outputs: list[Output], memo=None) -> Iterable[Problem]:
+    """Every translation against its original; a missing translation is a warning. `memo` (see
+    checks.remembered) keeps each pair's findings until either page changes."""
+    from hkai_publish.checks import remembered
     originals = {p.entry.key: p for p in pages if p.locale == config.default_locale}
     for page in pages:
         if page.locale == config.default_locale:
@@ -72,9 +74,10 @@ def check_parity(config: Config, pages: list[Page], outputs: list[Output]) -> It
                           f"the {page.locale.tag} edition shows the original", "warning")
             continue
         pair = Pair(originals[page.entry.key], page)
-        for compare in (_headings, _links, _images, _footnotes, _tables, _figures, _urls):
-            for line, check_id, message in compare(pair):
-                yield Problem(pair.target.path, line, check_id, message, "warning")
+        yield from remembered(memo, "parity", (pair.original, pair.translation), lambda: (
+            Problem(pair.target.path, line, check_id, message, "warning")
+            for compare in (_headings, _links, _images, _footnotes, _tables, _figures, _urls)
+            for line, check_id, message in compare(pair)))
 
 
 Finding = Iterator[tuple[int | None, str, str]]
