@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from conftest import parse_html, write
 from hkai_publish.build import BuildOptions, build
-from hkai_publish.cache import Digester
+from hkai_publish.digests import Digester
 from hkai_publish.config import load_config
 from hkai_publish.errors import TemplateError
 from hkai_publish.pages import _relpath
@@ -164,12 +164,16 @@ def test_a_warm_build_repairs_what_was_changed_in_the_output_folder(tampering, m
 def test_a_parallel_build_writes_what_a_serial_build_writes(make_project, tmp_path):
     sections = {f"s{i:02d}.md": f"---\ntitle: Section {i}\norder: {i}\n---\n\n## Part {i}\n\n"
                                 f"See [next](s{(i + 1) % 45:02d}.md#part-{(i + 1) % 45}) and \"quotes\" -- dashes...\n"
+                                + ("In Chinese, 香港.\n" if i % 7 == 0 else "")
                 for i in range(45)}
-    translations = {name: text.replace("Section", "第").replace("See", "見") for name, text in list(sections.items())[:30]}
+    translations = {name: text.replace("Section", "第").replace("See", "見,") for name, text in list(sections.items())[:30]}
     project = make_project(en=sections, zh=translations)
     serial = run(project, tmp_path / "serial", cache=False, jobs=1)
     parallel = run(project, tmp_path / "parallel", cache=False, jobs=2)
     assert parallel == serial
+    found = problems(project, tmp_path / "p1", cache=False, jobs=1)  # checks too, their findings made by workers
+    assert found == problems(project, tmp_path / "p2", jobs=2)
+    assert {"zh-punctuation", "en-cjk", "parity-missing"} <= {p.split("[")[1].split("]")[0] for p in found}
     assert len([p for p in serial if p.endswith("index.html")]) > 64  # enough to use the workers
 
 

@@ -93,7 +93,7 @@ def build(config: Config, options: BuildOptions) -> BuildResult:
     pdf_outputs = [*pdfs.outputs, *(prefixed("site/", o) for o in pdfs.outputs)]
     outputs = [o for o in site if options.only != "pdf"] + pdf_outputs
     # A page shown untranslated in two editions gives the same problem twice: report it once.
-    problems = tuple(sorted_problems(run_checks(config, pages, site, cache) + list(pdfs.problems)))
+    problems = tuple(sorted_problems(run_checks(config, pages, site, cache, jobs) + list(pdfs.problems)))
     result = BuildResult(tuple(outputs), problems, pdf_pages=pdfs.page_count)
     if result.failed(options.strict) or not options.write:
         return result

@@ -21,37 +21,18 @@ from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Callable, Hashable, Iterable, Protocol
+from typing import Callable, Iterable
 
 from hkai_publish.config import Config
 from hkai_publish.content import FIELDS, Document
 from hkai_publish.errors import Problem
 from hkai_publish.lint import check_catalog_chinese, check_chinese, check_english
+from hkai_publish.memo import Memo, compute_everywhere, remembered
 from hkai_publish.parity import check_parity
 from hkai_publish.site import Output, Page
 
 Check = Callable[[Config, list[Page], list[Output]], Iterable[Problem]]
 
-
-class Memo(Protocol):
-    """What the checks need of the build cache (cache.BuildCache) to skip unchanged pages."""
-
-    def key(self, *values: Any) -> str: ...
-    def lookup(self, table: str, key: Hashable) -> Any | None: ...
-    def store(self, table: str, key: Hashable, value: Any) -> None: ...
-
-
-def remembered(memo: Memo | None, name: str, inputs: tuple, compute: Callable[[], Iterable]) -> tuple:
-    """compute()'s findings, kept by a digest of `inputs` (all that they depend on): a rebuild
-    checks again only the pages that changed. Without a memo, just compute()."""
-    if memo is None:
-        return tuple(compute())
-    key = memo.key(name, *inputs)
-    found = memo.lookup("checks", key)
-    if found is None:
-        found = tuple(compute())
-        memo.store("checks", key, found)
-    return found
 
 SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:")
@@ -140,7 +121,7 @@ def check_unsafe_markup(config: Config, pages: list[Page], outputs: list[Output]
     if config.allow_raw_html:
         return
     for page in _sources(pages):
-        yield from remembered(memo, "unsafe-markup", (page.document, page.rendered), lambda: _unsafe_markup(page))
+        yield from remembered(memo, "unsafe-markup", (page.document, page.rendered), _unsafe_markup, page)
 
 
 def _unsafe_markup(page: Page) -> Iterable[Problem]:
@@ -201,21 +182,21 @@ class _Parsed:
 
 def _parsed(memo: Memo | None, path: str, data: bytes) -> _Parsed:
     """The HTML document at output `path`, parsed, or as an earlier build parsed the same bytes."""
-    key = (path, hashlib.blake2b(data, digest_size=16).hexdigest())
-    found = memo.lookup("html", key) if memo else None
-    if found is None:
-        html = _Html(data.decode("utf-8", "replace"))
-        links = []
-        for _tag, value in html.refs:
-            if _is_external(value) or value.startswith(("/", "data:")):
-                continue
-            target, _, fragment = value.partition("#")
-            resolved = _site_path(path[len("site/"):], target.partition("?")[0]) if target else None
-            links.append((value, resolved, resolved and posixpath.join(resolved, "index.html"), fragment))
-        found = (html.title, dict(html.ids), tuple(links))
-        if memo:
-            memo.store("html", key, found)
-    return _Parsed(*found)
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    return _Parsed(*remembered(memo, "html", (path, digest), _parse, path, data, table="html",
+                               missing=("(deferred)", {}, ())))
+
+
+def _parse(path: str, data: bytes) -> tuple:
+    html = _Html(data.decode("utf-8", "replace"))
+    links = []
+    for _tag, value in html.refs:
+        if _is_external(value) or value.startswith(("/", "data:")):
+            continue
+        target, _, fragment = value.partition("#")
+        resolved = _site_path(path[len("site/"):], target.partition("?")[0]) if target else None
+        links.append((value, resolved, resolved and posixpath.join(resolved, "index.html"), fragment))
+    return html.title, dict(html.ids), tuple(links)
 
 
 def check_titles(config: Config, pages: list[Page], outputs: list[Output]) -> Iterable[Problem]:
@@ -258,14 +239,18 @@ CHECKS: tuple[Check, ...] = (check_images, check_links, check_unsafe_markup, che
                              check_catalog_chinese, check_english)
 
 
-MEMO_CHECKS = {"check_unsafe_markup", "check_html_outputs", "check_parity", "check_chinese", "check_english"}
+MEMO_CHECKS = (check_unsafe_markup, check_html_outputs, check_parity, check_chinese, check_english)
 """The checks that take a memo: the costly ones, whose findings per page are kept between builds."""
 
 
-def run_checks(config: Config, pages: list[Page], outputs: list[Output], memo: Memo | None = None) -> list[Problem]:
-    """Every check's problems, errors first, each in source order."""
+def run_checks(config: Config, pages: list[Page], outputs: list[Output], memo: Memo | None = None,
+               jobs: int = 1) -> list[Problem]:
+    """Every check's problems, errors first, each in source order. With a memo (the build cache),
+    findings no earlier build made are first computed across `jobs` processes."""
+    compute_everywhere(memo, lambda deferred: [list(check(config, pages, outputs, deferred)) for check in MEMO_CHECKS],
+                       jobs)
     return sorted_problems(problem for check in CHECKS for problem in (
-        check(config, pages, outputs, memo) if check.__name__ in MEMO_CHECKS else check(config, pages, outputs)))
+        check(config, pages, outputs, memo) if check in MEMO_CHECKS else check(config, pages, outputs)))
 
 
 def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:

@@ -16,6 +16,7 @@ from hkai_publish.config import Config
 from hkai_publish.errors import Problem
 from hkai_publish.locales import Locale
 from hkai_publish.markdown import CJK_CHARS
+from hkai_publish.memo import remembered
 from hkai_publish.prose import Prose, document_prose
 from hkai_publish.site import Output, Page
 
@@ -34,19 +35,21 @@ IN_CONTEXT = set("万价极种确胜据党后")
 
 def check_chinese(config: Config, pages: list[Page], outputs: list[Output], memo=None) -> Iterable[Problem]:
     """Simplified characters in a Traditional edition, half-width punctuation, mixed quotes. `memo`
-    (see checks.remembered) keeps each document's findings and quotes until it changes."""
-    from hkai_publish.checks import remembered
-
+    (see memo.remembered) keeps each document's findings and quotes until it changes."""
     for locale in config.locales:
         if not _is_chinese(locale):
             continue
         docs = [page.document for page in pages if page.locale == locale and not page.is_fallback]
         for doc in docs:
-            yield from remembered(memo, "zh-lint", (doc, locale), lambda: (
-                Problem(doc.path, line, check_id, message, "warning")
-                for prose in document_prose(doc) for line, check_id, message in _lint_chinese(prose, locale)))
-        uses = [use for doc in docs for use in remembered(memo, "zh-quotes", (doc,), lambda: _quote_uses(doc))]
+            yield from remembered(memo, "zh-lint", (doc, locale), _lint_document, doc, locale)
+        uses = [use for doc in docs for use in remembered(memo, "zh-quotes", (doc,), _quote_uses, doc)]
         yield from _mixed_quotes(uses)
+
+
+def _lint_document(doc, locale: Locale) -> Iterator[Problem]:
+    for prose in document_prose(doc):
+        for line, check_id, message in _lint_chinese(prose, locale):
+            yield Problem(doc.path, line, check_id, message, "warning")
 
 
 def check_catalog_chinese(config: Config, pages: list[Page], outputs: list[Output]) -> Iterable[Problem]:
@@ -65,13 +68,11 @@ def check_catalog_chinese(config: Config, pages: list[Page], outputs: list[Outpu
 
 def check_english(config: Config, pages: list[Page], outputs: list[Output], memo=None) -> Iterable[Problem]:
     """CJK text in a non-CJK edition, unless marked as foreign or listed in allow_cjk_in_english."""
-    from hkai_publish.checks import remembered
-
     allowed = sorted(config.allow_cjk_in_english, key=len, reverse=True)
     for page in pages:
         if page.locale.is_cjk or page.is_fallback:
             continue
-        yield from remembered(memo, "en-lint", (page.document, tuple(allowed)), lambda: _lint_english(page, allowed))
+        yield from remembered(memo, "en-lint", (page.document, tuple(allowed)), _lint_english, page, allowed)
 
 
 def _lint_english(page: Page, allowed: list[str]) -> Iterator[Problem]:

@@ -19,7 +19,8 @@ from urllib.request import url2pathname
 from lxml import html as lxml_html
 from markupsafe import Markup
 
-from hkai_publish.cache import CacheView, file_fingerprint, template_fingerprint
+from hkai_publish.cache import CacheView
+from hkai_publish.digests import file_fingerprint, template_fingerprint
 from hkai_publish.catalogs import LoadedCatalog
 from hkai_publish.config import Config
 from hkai_publish.errors import PdfError, Problem

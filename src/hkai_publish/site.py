@@ -11,7 +11,8 @@ from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 
-from hkai_publish.cache import CacheView, file_fingerprint, template_fingerprint
+from hkai_publish.cache import CacheView
+from hkai_publish.digests import file_fingerprint, template_fingerprint
 from hkai_publish.catalogs import LoadedCatalog
 from hkai_publish.config import Config
 from hkai_publish.errors import TemplateError
