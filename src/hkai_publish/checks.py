@@ -17,6 +17,7 @@ import difflib
 import hashlib
 import posixpath
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -195,7 +196,9 @@ def _parse(path: str, data: bytes) -> tuple:
             continue
         target, _, fragment = value.partition("#")
         resolved = _site_path(path[len("site/"):], target.partition("?")[0]) if target else None
-        links.append((value, resolved, resolved and posixpath.join(resolved, "index.html"), fragment))
+        index = resolved and posixpath.join(resolved, "index.html")
+        # Interned: neighbouring pages link to the same pages, and the cache stores each string once.
+        links.append(tuple(sys.intern(part) if part else part for part in (value, resolved, index, fragment)))
     return html.title, dict(html.ids), tuple(links)
 
 
