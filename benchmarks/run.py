@@ -44,6 +44,7 @@ class Result:
     seconds: list[float] = field(default_factory=list)
     rss_mb: list[float] = field(default_factory=list)
     error: str = ""
+    pdf_pages: int = 0
 
     @property
     def median(self) -> float | None:
@@ -204,6 +205,26 @@ def bench_peers(corpus: Path, n: int, runs: int, peers: dict[str, list[str]]) ->
     return results
 
 
+def bench_long_pdf(work: Path, runs: int, documents: int) -> list[Result]:
+    """One long zh-Hant edition laid out from nothing in one process: pages per second."""
+    project = work / "long-pdf"
+    make_corpus(project, documents)
+    shutil.rmtree(project / "content" / "en")
+    replace(project / "pyproject.toml", 'default_language = "en-HK"', 'default_language = "zh-Hant-HK"')
+    replace(project / "pyproject.toml", 'languages = ["en-HK", "zh-Hant-HK"]', 'languages = ["zh-Hant-HK"]')
+    result = Result("hkai-publish", "long zh-Hant PDF edition, one process", 0)
+    for _ in range(runs):
+        measure(result, ours("--project", str(project), "--only", "pdf", "--no-cache", "--jobs", "1"), env=our_env())
+    result.pdf_pages = count_pages(next((project / "build" / "pdf").glob("*.pdf")))
+    return [result]
+
+
+def count_pages(pdf: Path) -> int:
+    from pypdf import PdfReader  # a test dependency of hkai-publish, in the same environment
+
+    return len(PdfReader(pdf).pages)
+
+
 def bench_real(work: Path, runs: int, options: set[str]) -> list[Result]:
     """This repository's own publication (site and, where the PDF stage exists, both PDFs)."""
     project = work / "real"
@@ -223,6 +244,8 @@ def bench_real(work: Path, runs: int, options: set[str]) -> list[Result]:
     noop = Result("hkai-publish", "real publication, no-op rebuild", 0)
     for _ in range(runs):
         measure(noop, build, env=env)
+    editions = list((project / "build" / "pdf").glob("*.pdf"))
+    cold.pdf_pages = sum(count_pages(pdf) for pdf in editions)
     return [cold, edited, noop]
 
 
@@ -259,10 +282,14 @@ def report(results: list[Result], sizes: list[int], meta: dict[str, str], comman
                          f"{fmt(pelican.median) + f' ({pelican.peak:.0f} MB)' if full and pelican and pelican.median else ''} | "
                          f"{fmt(hugo.median) + f' ({hugo.peak:.0f} MB)' if full and hugo and hugo.median else ''} | "
                          f"{ratio_p} | {ratio_h} |")
-    real = [r for r in results if r.n == 0]
+    real = [r for r in results if r.scenario.startswith("real publication")]
     if real:
         lines += ["", "| the real publication | hkai-publish | peak RSS |", "|---|---:|---:|"]
         lines += [f"| {r.scenario.removeprefix('real publication, ')} | {fmt(r.median)} | {r.peak:.0f} MB |" for r in real]
+    printed = [r for r in results if r.pdf_pages and r.median]
+    if printed:
+        lines += ["", "| PDF (wall time of the whole command) | pages | time | pages per second |", "|---|---:|---:|---:|"]
+        lines += [f"| {r.scenario} | {r.pdf_pages} | {fmt(r.median)} | {r.pdf_pages / r.median:.1f} |" for r in printed]
     lines += ["", *targets(by, sizes)]
     return "\n".join(lines)
 
@@ -285,6 +312,8 @@ def targets(by: dict, sizes: list[int]) -> list[str]:
         value = get("hkai-publish", scenario, 1000)
         row(f"{scenario}, 1000/lang < 0.5 s and < ½ Hugo's full build", f"{fmt(value)} (Hugo {fmt(hugo)})",
             value < 0.5 and (hugo is None or value < hugo / 2) if value is not None else None)
+    real = get("hkai-publish", "real publication, nothing cached", 0)
+    row("real publication (site + both PDFs), nothing cached, < 2 s", fmt(real), real < 2 if real is not None else None)
     r5000 = by.get(("hkai-publish", "full build", 5000))
     row("peak memory, 5000/lang < 500 MB", f"{r5000.peak:.0f} MB" if r5000 else "–", r5000.peak < 500 if r5000 else None)
     per_doc = {n: get("hkai-publish", "full build", n) / n for n in sorted(sizes) if get("hkai-publish", "full build", n)}
@@ -312,7 +341,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="100,1000,5000", help="documents per language, comma-separated")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (the median is reported)")
     parser.add_argument("--skip-peers", action="store_true", help="do not run (or install) Pelican and Hugo")
-    parser.add_argument("--skip-real", action="store_true", help="do not build this repository's publication")
+    parser.add_argument("--long-pdf", type=int, default=64, metavar="N",
+                        help="documents in the long zh-Hant PDF edition (64: about 200 pages)")
+    parser.add_argument("--skip-real", action="store_true", help="do not build this repository's publication nor the long PDF")
     parser.add_argument("--work", type=Path, default=None, help="where corpora are written (default: a temp folder)")
     parser.add_argument("--report", type=Path, default=None, help="write the results here instead of docs/benchmarks.md")
     args = parser.parse_args()
@@ -331,6 +362,8 @@ def main() -> None:
         results += bench_ours(corpus, n, args.runs, options)
     if not args.skip_real:
         results += bench_real(work, args.runs, options)
+        if "--only" in options:
+            results += bench_long_pdf(work, args.runs, args.long_pdf)
     meta = {"date": dt.date.today().isoformat(), "load": load, "generator": generator, "versions": versions(peers),
             "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores"}
     command = "python benchmarks/run.py " + " ".join(sys.argv[1:])

@@ -12,7 +12,7 @@ from conftest import REPO, parse_html
 def test_the_benchmark_harness_runs_and_reports(tmp_path):
     report, work = tmp_path / "benchmarks.md", tmp_path / "work"
     result = subprocess.run([sys.executable, str(REPO / "benchmarks" / "run.py"), "--sizes", "5", "--runs", "1",
-                             "--skip-peers", "--skip-real", "--work", str(work), "--report", str(report)],
+                             "--skip-peers", "--long-pdf", "2", "--work", str(work), "--report", str(report)],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     text = report.read_text(encoding="utf-8")
@@ -20,6 +20,11 @@ def test_the_benchmark_harness_runs_and_reports(tmp_path):
                      "one catalogue string edited"):
         assert f"| 5 | {scenario} |" in text
     assert "python benchmarks/run.py --sizes 5" in text
+    # The real publication and a long Chinese edition, with their pages counted from the PDFs.
+    rows = {line.split(" | ")[0].strip("| "): line.split(" | ") for line in text.splitlines()}
+    assert "nothing cached" in rows and "one Chinese page edited" in rows
+    assert int(rows["real publication, nothing cached"][1]) > 10
+    assert int(rows["long zh-Hant PDF edition, one process"][1]) >= 2
     # The corpus (front matter with lang, slug and weight) built, in weight order, edits and all.
     page = parse_html(work / "corpus-5" / "build" / "site" / "zh-hant" / "doc-0002" / "index.html")
     assert [a.text_content() for a in page.xpath('//nav[@class="sections"]/ol//a')] == [f"文件 000{i}" for i in range(5)]

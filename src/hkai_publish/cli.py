@@ -17,7 +17,7 @@ import click
 from hkai_publish.build import BuildOptions, BuildResult, build, check_out_dir, write_outputs
 from hkai_publish.locales import parse_locale
 from hkai_publish.config import Config, load_config
-from hkai_publish.errors import Problem, PublishError, display_path, problems_fail, report_problems
+from hkai_publish.errors import Problem, PublishError, counted, display_path, problems_fail, report_problems
 
 
 class _OnFirstUse:
@@ -70,8 +70,8 @@ def build_command(project: Path, out_dir: Path | None, strict: bool, only: str |
     result = _run(project, out_dir, strict, write=True, only=only, jobs=jobs, cache=not no_cache)
     pages = sum(1 for o in result.outputs if o.path.endswith(".html"))
     pdfs = sum(1 for o in result.outputs if o.path.startswith("pdf/"))
-    built = [f"{pages} HTML pages"] if only != "pdf" else []
-    built += [f"{pdfs} PDF editions ({result.pdf_pages} pages)"] if only != "site" else []
+    built = [counted(pages, "HTML page")] if only != "pdf" else []
+    built += [f"{counted(pdfs, 'PDF edition')} ({counted(result.pdf_pages, 'page')})"] if only != "site" else []
     click.echo(f"Built {' and '.join(built)} into {out_dir or project / 'build'} "
                f"in {time.perf_counter() - started:.2f} s", err=True)
 
