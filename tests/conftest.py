@@ -146,10 +146,11 @@ def built(make_project):
     return build
 
 
-def snapshot(folder: Path) -> dict[str, str]:
-    """Every file under folder (relative POSIX path) -> SHA-256 of its bytes."""
+def snapshot(folder: Path, cache: bool = True) -> dict[str, str]:
+    """Every file under folder (relative POSIX path) -> SHA-256 of its bytes; without the build
+    cache (build/.cache) if `cache` is false: it records when and where a build ran."""
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+            for p in sorted(folder.rglob("*")) if p.is_file() and (cache or ".cache" not in p.relative_to(folder).parts)}
 
 
 class ServeProcess:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from hkai_publish.content import Document
 from hkai_publish.locales import parse_locale
-from hkai_publish.markdown import render_markdown
+from hkai_publish.markdown import MarkdownRenderer, render_markdown
 
 ZH = parse_locale("zh-Hant-HK")
 
@@ -47,3 +49,29 @@ def test_raw_html_is_escaped_unless_allowed():
     assert "&lt;b&gt;" in render_markdown(doc(body)).html
     allowed = render_markdown(doc(body), allow_raw_html=True).html
     assert '<div class="x">' in allowed and "<b>bold</b>" in allowed
+
+
+# The fast inline pass must change nothing: compare it with Python-Markdown's own, on text made of
+# every character an inline pattern looks for, and with one renderer reused across documents.
+PIECES = ["word", "Hong Kong's", "港", "人工智能", " ", "\n", "\n\n", "'", '"', "*", "**", "_", "`", "``",
+          "[", "]", "(", ")", "![", "<", ">", "&", "&amp;", "\\", "--", "---", "...", "#", "## ", "- ", "1. ",
+          "[^1]", "[^1]: note\n", "{#id}", "http://x.org", "<b>", "</b>", "[a](b.md#c)", "|", "  \n", "    ",
+          "*[HTML]: Hyper\n", "HTML", "> ", "```\n", "Term\n: Definition\n", "'80s", "<<", ">>"]
+stock = MarkdownRenderer(fast_inline=False)
+fast = MarkdownRenderer()
+fast_raw = MarkdownRenderer(allow_raw_html=True)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES), max_size=40), st.booleans())
+def test_the_fast_inline_pass_renders_exactly_as_python_markdown(pieces, raw):
+    document = doc("".join(pieces))
+    expected = MarkdownRenderer(raw, fast_inline=False).render(document, ["a", "b"], lambda h: f"/{h}")
+    assert (fast_raw if raw else fast).render(document, ["a", "b"], lambda h: f"/{h}") == expected
+
+
+def test_the_fast_inline_pass_is_in_use():
+    kinds = {type(fast.md.treeprocessors[name]).__name__ for name in ("inline", "smarty")}
+    assert kinds == {"_FastInline"} and type(stock.md.treeprocessors["inline"]).__name__ == "InlineProcessor"
+    assert fast.render(doc("It's -- \"quoted\"...")).html == stock.render(doc("It's -- \"quoted\"...")).html \
+        == "<p>It&rsquo;s &ndash; &ldquo;quoted&rdquo;&hellip;</p>"

@@ -133,7 +133,7 @@ def test_the_same_sources_give_byte_identical_builds(tmp_path):
     for project in (first, second):
         process = cli("build", "--project", str(project), env={"SOURCE_DATE_EPOCH": "1700000000"})
         assert process.wait(timeout=300) == 0, process.stderr.read()
-    assert snapshot(first / "build") == snapshot(second / "build")
+    assert snapshot(first / "build", cache=False) == snapshot(second / "build", cache=False)
     assert {"pdf/brochure-en.pdf", "pdf/brochure-zh-hant.pdf", "site/en/intro/index.html"} <= set(snapshot(first / "build"))
 
 
@@ -148,10 +148,10 @@ def test_two_builds_at_once_leave_one_whole_build(tmp_path):
     expected = []
     for project in projects:
         assert cli("build", "--only", "site", "--project", str(project), "--out", str(out)).wait(timeout=300) == 0
-        expected.append(snapshot(out))
+        expected.append(snapshot(out, cache=False))
     assert expected[0] != expected[1] and all("pdf/brochure-en.pdf" in e for e in expected)
     for _ in range(3):
         processes = [cli("build", "--only", "site", "--project", str(p), "--out", str(out)) for p in projects * 2]
         assert [p.wait(timeout=300) for p in processes] == [0] * 4, [p.stderr.read() for p in processes]
-        assert snapshot(out) in expected
+        assert snapshot(out, cache=False) in expected
         assert sorted(p.name for p in out.parent.iterdir()) == [".build.lock", "build"]

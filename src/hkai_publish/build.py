@@ -12,17 +12,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
+from hkai_publish.cache import FOLDER as CACHE_FOLDER, BuildCache
 from hkai_publish.catalogs import load_catalogs
 from hkai_publish.checks import run_checks, sorted_problems
 from hkai_publish.config import Config
 from hkai_publish.content import load_documents, pair_documents
 from hkai_publish.errors import Problem, PublishError, display_path, problems_fail, report_problems
+from hkai_publish.pages import make_pages
 from hkai_publish.pdf import RenderedPdfs, render_pdfs
-from hkai_publish.site import Output, make_pages, render_site
+from hkai_publish.site import Output, render_site
+from hkai_publish.workers import default_jobs
 
 log = logging.getLogger(__name__)
 
-BUILD_PARTS = {"site", "pdf"}
+BUILD_PARTS = {"site", "pdf", CACHE_FOLDER}
 """What a build folder holds: anything else in --out means it is not one."""
 
 
@@ -35,6 +38,10 @@ class BuildOptions:
     """False for `check`: render and check everything, write nothing."""
     only: str | None = None
     """"site" or "pdf": rebuild that part and keep the other part of the previous build."""
+    jobs: int | None = None
+    """Processes to render with; None for one per core."""
+    cache: bool = True
+    """Reuse what the last build in out_dir made from unchanged inputs (see cache.py)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,24 +72,35 @@ def build(config: Config, options: BuildOptions) -> BuildResult:
     if options.write:
         check_out_dir(config, options.out_dir, BUILD_PARTS)
     # First gather all data: sources, translations, rendered pages and PDFs. Nothing touches disk yet.
-    documents = load_documents(config)
+    cache = BuildCache(options.out_dir, enabled=options.cache)
+    sources = cache.fingerprint_sources(config.project_dir, (config.content_dir, config.templates_dir,
+                                                             config.locales_dir), options.only)
+    previous = cache.previous_build(sources)
+    if previous is not None:  # made from exactly these sources: the last build stands as it is
+        outputs, problems, pdf_pages = previous
+        failed = BuildResult(tuple(outputs), problems).failed(options.strict)
+        return BuildResult(tuple(outputs), problems, written=not failed, pdf_pages=pdf_pages)
+    jobs = options.jobs or default_jobs()
+    documents = load_documents(config, cache)
     entries = pair_documents(config, documents)
     catalogs = load_catalogs(config)
-    pages = make_pages(config, entries, catalogs)
+    pages = make_pages(config, entries, catalogs, cache, jobs)
     # The site is rendered even for --only pdf: it is quick, and the checks read it.
-    site = [prefixed("site/", o) for o in render_site(config, pages, catalogs)]
-    pdfs = render_pdfs(config, pages, catalogs) if options.only != "site" else RenderedPdfs((), (), 0)
+    site = [prefixed("site/", o) for o in render_site(config, pages, catalogs, cache.within("site/"), jobs)]
+    pdfs = render_pdfs(config, pages, catalogs, cache.within(""), jobs) if options.only != "site" \
+        else RenderedPdfs((), (), 0)
     # The site links each edition at site/pdf/, so a deployed site/ carries its PDFs.
     pdf_outputs = [*pdfs.outputs, *(prefixed("site/", o) for o in pdfs.outputs)]
     outputs = [o for o in site if options.only != "pdf"] + pdf_outputs
     # A page shown untranslated in two editions gives the same problem twice: report it once.
-    problems = tuple(sorted_problems(run_checks(config, pages, site) + list(pdfs.problems)))
+    problems = tuple(sorted_problems(run_checks(config, pages, site, cache, jobs) + list(pdfs.problems)))
     result = BuildResult(tuple(outputs), problems, pdf_pages=pdfs.page_count)
     if result.failed(options.strict) or not options.write:
         return result
     # Everything is rendered and checked: now write, all at once.
     keep = (lambda path: part_of(path) != options.only) if options.only else None
-    write_outputs(options.out_dir, outputs, keep)
+    cache.remember(sources, problems, pdfs.page_count)
+    write_outputs(options.out_dir, outputs, keep, cache)
     return BuildResult(tuple(outputs), problems, written=True, pdf_pages=pdfs.page_count)
 
 
@@ -91,13 +109,19 @@ def part_of(path: str) -> str:
     return "pdf" if path.startswith(("pdf/", "site/pdf/")) else "site"
 
 
-def previous_outputs(out_dir: Path, keep) -> list[Output]:
-    """The files of the last build that `keep` accepts, to carry into the next one."""
+def previous_outputs(out_dir: Path, keep, cache: BuildCache | None = None) -> list[Output]:
+    """The files of the last build that `keep` accepts, to carry into the next one (not its cache).
+    Where `cache` vouches for the folder, the files it lists, left as they are."""
+    if cache is not None:
+        kept = [Output(path, (out_dir / path).read_bytes()) for path in cache.records if keep(path)]
+        cache.reused.update(o.path for o in kept)
+        return kept
     if not out_dir.is_dir():
         return []
     return [Output(path.relative_to(out_dir).as_posix(), path.read_bytes())
             for path in sorted(out_dir.rglob("*"))
-            if path.is_file() and keep(path.relative_to(out_dir).as_posix())]
+            if path.is_file() and path.relative_to(out_dir).parts[0] != CACHE_FOLDER
+            and keep(path.relative_to(out_dir).as_posix())]
 
 
 def prefixed(prefix: str, output: Output) -> Output:
@@ -120,32 +144,58 @@ def check_out_dir(config: Config, out_dir: Path, parts: set[str] | None = None) 
                            "choose a new or empty folder")
 
 
-def write_outputs(out_dir: Path, outputs: list[Output], keep: Callable[[str], bool] | None = None) -> None:
-    """Write every output into a fresh folder beside out_dir, then swap it into place, so a
-    reader (or a failed build) never sees a half-written build. A lock beside out_dir makes two
-    builds started at once take turns: the last to finish wins, whole. `keep` carries over the
-    previous build's files it accepts (read under the lock, so never from a half-swapped folder)."""
+def write_outputs(out_dir: Path, outputs: list[Output], keep: Callable[[str], bool] | None = None,
+                  cache: BuildCache | None = None) -> None:
+    """Write every output so that a reader (or a failed build) never sees a half-written build:
+    into a fresh folder swapped into place, or, where `cache` vouches that out_dir is exactly
+    what the last build wrote, only the changed files, each replaced whole once all are written.
+    A lock beside out_dir makes two builds started at once take turns: the last to finish wins,
+    whole. `keep` carries over the previous build's files it accepts (read under the lock, so
+    never from a half-swapped folder). The cache is saved under the lock too."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with _locked(out_dir.parent / f".{out_dir.name}.lock"):
         _remove_leftovers(out_dir)
-        outputs = outputs + (previous_outputs(out_dir, keep) if keep else [])
+        # Another build may have written since this one looked: trust the folder only if it did not.
+        in_place = cache is not None and cache.still_intact()
+        outputs = outputs + (previous_outputs(out_dir, keep, cache if in_place else None) if keep else [])
         paths = [o.path for o in outputs]
         if len(set(paths)) != len(paths):
             twice = sorted({p for p in paths if paths.count(p) > 1})
             raise PublishError(f"two outputs claim the same path: {', '.join(twice)}")
+        changed = [o for o in outputs if not (in_place and cache.unchanged(o.path, o.data))]
         staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
         try:
-            for output in outputs:
+            for output in changed:
                 target = (staging / output.path).resolve()
                 if not target.is_relative_to(staging) or target == staging:
                     raise PublishError(f"refusing to write outside the output folder: {output.path}")
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(output.data)
-            _swap(staging, out_dir)
+            if in_place:
+                _replace(staging, out_dir, changed, set(cache.records) - set(paths))
+            else:  # the cache's tables stay true whatever the folder held; not without a cache
+                _swap(staging, out_dir, keep_cache=cache is not None and cache.enabled)
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
+        if cache is not None:
+            cache.save(outputs)
+
+
+def _replace(staging: Path, out_dir: Path, changed: list[Output], stale: set[str]) -> None:
+    """Move the written files over their old versions and delete outputs no longer made."""
+    for output in changed:
+        target = out_dir / output.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / output.path, target)
+    for path in sorted(stale, reverse=True):
+        target = out_dir / path
+        target.unlink(missing_ok=True)
+        for parent in target.parents:
+            if parent == out_dir or any(parent.iterdir()):
+                break
+            parent.rmdir()
 
 
 @contextlib.contextmanager
@@ -166,11 +216,14 @@ def _remove_leftovers(out_dir: Path) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
-def _swap(staging: Path, out_dir: Path) -> None:
+def _swap(staging: Path, out_dir: Path, keep_cache: bool = False) -> None:
     old = None
     if out_dir.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
         os.rename(out_dir, old / out_dir.name)
     os.rename(staging, out_dir)
     if old is not None:
+        kept = old / out_dir.name / CACHE_FOLDER
+        if keep_cache and kept.is_dir():
+            os.rename(kept, out_dir / CACHE_FOLDER)
         shutil.rmtree(old, ignore_errors=True)

@@ -14,9 +14,12 @@ only `--strict` (the editions disagree, or the language is off). By check id:
 from __future__ import annotations
 
 import difflib
+import hashlib
 import posixpath
 import re
+import sys
 from collections import Counter
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Callable, Iterable
@@ -25,10 +28,12 @@ from hkai_publish.config import Config
 from hkai_publish.content import FIELDS, Document
 from hkai_publish.errors import Problem
 from hkai_publish.lint import check_catalog_chinese, check_chinese, check_english
+from hkai_publish.memo import Memo, compute_everywhere, remembered
 from hkai_publish.parity import check_parity
 from hkai_publish.site import Output, Page
 
 Check = Callable[[Config, list[Page], list[Output]], Iterable[Problem]]
+
 
 SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:")
@@ -110,27 +115,33 @@ def check_links(config: Config, pages: list[Page], outputs: list[Output]) -> Ite
                               f"link {href!r}: no heading with id {fragment!r}")
 
 
-def check_unsafe_markup(config: Config, pages: list[Page], outputs: list[Output]) -> Iterable[Problem]:
+def check_unsafe_markup(config: Config, pages: list[Page], outputs: list[Output],
+                        memo: Memo | None = None) -> Iterable[Problem]:
     """Without allow_raw_html, Markdown may not smuggle in script: no event handlers or styles from
     attribute lists, no javascript: (or other non-web) URLs."""
     if config.allow_raw_html:
         return
     for page in _sources(pages):
-        doc = page.document
-        for tag, name, value in _Html(page.rendered.html).attributes:
-            if name.startswith("on") or name in ("style", "srcdoc"):
-                yield Problem(doc.path, doc.line_of(name), "unsafe-html",
-                              f"attribute {name}= on <{tag}> is refused: scripts and styles in content need "
-                              "allow_raw_html = true")
-            elif name in URL_ATTRIBUTES and not _safe_url(tag, value):
-                yield Problem(doc.path, doc.line_of(value[:40]), "unsafe-html",
-                              f"URL {value[:40]!r} in <{tag} {name}> is refused: only http(s), mailto and tel links")
+        yield from remembered(memo, "unsafe-markup", (page.document, page.rendered), _unsafe_markup, page)
 
 
-def check_html_outputs(config: Config, pages: list[Page], outputs: list[Output]) -> Iterable[Problem]:
+def _unsafe_markup(page: Page) -> Iterable[Problem]:
+    doc = page.document
+    for tag, name, value in _Html(page.rendered.html).attributes:
+        if name.startswith("on") or name in ("style", "srcdoc"):
+            yield Problem(doc.path, doc.line_of(name), "unsafe-html",
+                          f"attribute {name}= on <{tag}> is refused: scripts and styles in content need "
+                          "allow_raw_html = true")
+        elif name in URL_ATTRIBUTES and not _safe_url(tag, value):
+            yield Problem(doc.path, doc.line_of(value[:40]), "unsafe-html",
+                          f"URL {value[:40]!r} in <{tag} {name}> is refused: only http(s), mailto and tel links")
+
+
+def check_html_outputs(config: Config, pages: list[Page], outputs: list[Output],
+                       memo: Memo | None = None) -> Iterable[Problem]:
     """Every HTML file: a title, unique ids, and local links and assets that exist (the pages'
     own Markdown links are check_links' job, reported at their source line)."""
-    parsed = {o.path: _Html(o.data.decode("utf-8", "replace")) for o in outputs if o.path.endswith(".html")}
+    parsed = {o.path: _parsed(memo, o.path, o.data) for o in outputs if o.path.endswith(".html")}
     written = {o.path for o in outputs}
     by_output = {"site/" + p.output_path: p for p in pages}
     missing: dict[str, list[str]] = {}
@@ -143,20 +154,52 @@ def check_html_outputs(config: Config, pages: list[Page], outputs: list[Output])
                 where = (page.document.path, page.document.line_of(anchor)) if page and anchor in page.rendered.html \
                     else _template_location(config, f'id="{anchor}"', path)
                 yield Problem(*where, "duplicate-id", f"id {anchor!r} is used {count} times in {path}")
-        body_refs = {value for _, value in _Html(page.rendered.html).refs} if page else set()
-        for tag, value in html.refs:
-            if value in body_refs or _is_external(value) or value.startswith(("/", "data:")):
+        body_refs = {value for value, *_ in _parsed(memo, "", page.rendered.html.encode()).links} if page else set()
+        for value, resolved, index, fragment in html.links:
+            if value in body_refs:
                 continue
-            target, _, fragment = value.partition("#")
-            resolved = _site_path(path[len("site/"):], target.partition("?")[0]) if target else path
-            if target and not _published(resolved, written) and not resolved.endswith(".pdf"):
+            if resolved is not None and resolved not in written and index not in written and not resolved.endswith(".pdf"):
                 missing.setdefault(value, []).append(path)
-            elif fragment and _html_of(resolved, written) in parsed and fragment not in parsed[_html_of(resolved, written)].ids:
-                missing.setdefault(value, []).append(path)
+            elif fragment:
+                target = path if resolved is None else resolved if resolved in written else index
+                if target in parsed and fragment not in parsed[target].ids:
+                    missing.setdefault(value, []).append(path)
     for value, where in missing.items():
         others = f" (and {len(where) - 1} more)" if len(where) > 1 else ""
         yield Problem(*_template_location(config, posixpath.basename(value.rstrip("/")) or value, where[0]),
                       "missing-asset", f"{value!r} in {where[0]}{others} is not in the build")
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    """What check_html_outputs needs of an HTML document (see _Html)."""
+
+    title: str | None
+    ids: dict[str, int]
+    links: tuple[tuple[str, str | None, str | None, str], ...]
+    """(URL, the output it points to or None for the document itself, that output's index.html,
+    fragment) of each local href and src."""
+
+
+def _parsed(memo: Memo | None, path: str, data: bytes) -> _Parsed:
+    """The HTML document at output `path`, parsed, or as an earlier build parsed the same bytes."""
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    return _Parsed(*remembered(memo, "html", (path, digest), _parse, path, data, table="html",
+                               missing=("(deferred)", {}, ())))
+
+
+def _parse(path: str, data: bytes) -> tuple:
+    html = _Html(data.decode("utf-8", "replace"))
+    links = []
+    for _tag, value in html.refs:
+        if _is_external(value) or value.startswith(("/", "data:")):
+            continue
+        target, _, fragment = value.partition("#")
+        resolved = _site_path(path[len("site/"):], target.partition("?")[0]) if target else None
+        index = resolved and posixpath.join(resolved, "index.html")
+        # Interned: neighbouring pages link to the same pages, and the cache stores each string once.
+        links.append(tuple(sys.intern(part) if part else part for part in (value, resolved, index, fragment)))
+    return html.title, dict(html.ids), tuple(links)
 
 
 def check_titles(config: Config, pages: list[Page], outputs: list[Output]) -> Iterable[Problem]:
@@ -199,9 +242,18 @@ CHECKS: tuple[Check, ...] = (check_images, check_links, check_unsafe_markup, che
                              check_catalog_chinese, check_english)
 
 
-def run_checks(config: Config, pages: list[Page], outputs: list[Output]) -> list[Problem]:
-    """Every check's problems, errors first, each in source order."""
-    return sorted_problems(problem for check in CHECKS for problem in check(config, pages, outputs))
+MEMO_CHECKS = (check_unsafe_markup, check_html_outputs, check_parity, check_chinese, check_english)
+"""The checks that take a memo: the costly ones, whose findings per page are kept between builds."""
+
+
+def run_checks(config: Config, pages: list[Page], outputs: list[Output], memo: Memo | None = None,
+               jobs: int = 1) -> list[Problem]:
+    """Every check's problems, errors first, each in source order. With a memo (the build cache),
+    findings no earlier build made are first computed across `jobs` processes."""
+    compute_everywhere(memo, lambda deferred: [list(check(config, pages, outputs, deferred)) for check in MEMO_CHECKS],
+                       jobs)
+    return sorted_problems(problem for check in CHECKS for problem in (
+        check(config, pages, outputs, memo) if check in MEMO_CHECKS else check(config, pages, outputs)))
 
 
 def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:

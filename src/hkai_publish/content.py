@@ -13,12 +13,15 @@ from typing import Any, Mapping
 
 import yaml
 
+from hkai_publish.cache import BuildCache
 from hkai_publish.config import Config
 from hkai_publish.errors import ContentError
-from hkai_publish.files import is_inside, read_text
+from hkai_publish.files import decode_text, is_inside, read_text
 from hkai_publish.locales import Locale
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+# libyaml's loader where PyYAML was built with it: the same safe subset, ten times faster.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_-]*)*")
 SOURCE_HASH = re.compile(r"[0-9a-f]{8,64}")
 HASH_LENGTH = 12
@@ -29,11 +32,13 @@ FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
     "title": ((str,), True),
     "summary": ((str,), False),
     "order": ((int,), False),
+    "weight": ((int,), False),
     "date": ((dt.date,), False),
     "updated": ((dt.date,), False),
     "slug": ((str,), False),
     "source_hash": ((str,), False),
     "keywords": ((list,), False),
+    "lang": ((str,), False),
 }
 
 
@@ -73,7 +78,8 @@ class Document:
 
     @property
     def order(self) -> int:
-        return self.meta.get("order", 10**6)
+        # `weight` is Hugo's name for the same thing, so one corpus builds with both tools.
+        return self.meta.get("order", self.meta.get("weight", 10**6))
 
     @property
     def slug(self) -> str:
@@ -139,37 +145,73 @@ def translation_state(original: Document, translation: Document | None) -> Trans
     return TranslationState.OUTDATED
 
 
-def load_documents(config: Config) -> list[Document]:
-    """Every `*.md` under content/<folder> for each language, parsed and validated."""
+def load_documents(config: Config, cache: BuildCache | None = None) -> list[Document]:
+    """Every `*.md` under content/<folder> for each language, parsed and validated. `cache`
+    supplies documents an earlier build parsed from the same bytes."""
     documents = []
+    linked: dict[Path, bool] = {config.content_dir: False}
     for locale in config.locales:
         folder = config.content_dir / locale.folder
         if not folder.is_dir():
             continue
         for path in sorted(folder.rglob("*.md")):
-            if not is_inside(path, config.content_dir):
+            # Resolving every path is costly; only a link can lead outside content/.
+            if _through_link(path, linked) and not is_inside(path, config.content_dir):
                 raise ContentError("links to a file outside content/; refusing to read it", path, 1)
-            documents.append(load_document(path, folder, locale))
+            documents.append(load_document(path, folder, locale, cache))
     return documents
 
 
-def load_document(path: Path, folder: Path, locale: Locale) -> Document:
-    text = read_text(path, ContentError)
+def _through_link(path: Path, linked: dict[Path, bool]) -> bool:
+    """Whether `path` or a folder above it (below content/, whose entry `linked` holds) is a link."""
+    if path.is_symlink():
+        return True
+    folder = path.parent
+    if folder not in linked:
+        linked[folder] = folder.is_symlink() or _through_link(folder, linked)
+    return linked[folder]
+
+
+def load_document(path: Path, folder: Path, locale: Locale, cache: BuildCache | None = None) -> Document:
+    """One Markdown file, parsed and validated. With a `cache`, its bytes as the cache read them,
+    and its front matter as an earlier build parsed it from the same text."""
+    data = cache.source(path) if cache else None
+    text = decode_text(data, path, ContentError) if data is not None else read_text(path, ContentError)
+    place = (hashlib.blake2b(data, digest_size=16).hexdigest(), str(path), str(folder), locale.tag) if data else None
+    known = cache.lookup("documents", place) if place else None
+    if known is not None:
+        key, meta, body_start, body_line, text_hash, front_matter = known
+        document = Document(path, key, locale, MappingProxyType(meta), text[body_start:], body_line, text_hash,
+                            front_matter)
+    else:
+        document, body_start = _parse_document(text, path, folder, locale)
+        if place:
+            cache.store("documents", place, (document.key, dict(document.meta), body_start, document.body_line,
+                                             document.hash, document.front_matter))
+    if place:  # a document is a function of these: digesting them is cheaper than digesting it
+        cache.digester.seed(document, cache.key("document", *place))
+    return document
+
+
+def _parse_document(text: str, path: Path, folder: Path, locale: Locale) -> tuple[Document, int]:
+    """The document in `text`, and where its body starts."""
     if not text.strip():
         raise ContentError("empty file: a page needs front matter with a title", path, 1)
     match = FRONT_MATTER.match(text)
     if not match:
         raise ContentError("missing front matter: start the file with '---', a title, and '---'", path, 1)
-    meta = _parse_front_matter(match.group(1) or "", path)
+    source = match.group(1) or ""
+    meta = _parse_front_matter(source, path)
     body = text[match.end():]
     body_line = text[: match.end()].count("\n") + 1
-    key = path.relative_to(folder).with_suffix("").as_posix()
+    key = path.relative_to(folder).as_posix()[:-3]  # without ".md"
     if not SLUG.fullmatch(key.lower()):
         raise ContentError(f"file name {key!r} cannot be a URL: use lower-case letters, digits, '-' and '_'",
                            path, 1)
-    _check_slug(meta, match.group(1) or "", path)
+    _check_slug(meta, source, path)
+    _check_lang(meta, source, path, locale)
     digest = hashlib.sha256(translatable_text(meta, body).encode("utf-8")).hexdigest()
-    return Document(path, key, locale, MappingProxyType(meta), body, body_line, digest, match.group(1) or "")
+    return Document(path, key, locale, MappingProxyType(meta), body, body_line, digest, source), match.end()
 
 
 def translatable_text(meta: Mapping[str, Any], body: str) -> str:
@@ -183,7 +225,7 @@ def translatable_text(meta: Mapping[str, Any], body: str) -> str:
 
 def _parse_front_matter(source: str, path: Path) -> dict[str, Any]:
     try:
-        meta = yaml.safe_load(source)
+        meta = yaml.load(source, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         # Where a construct opened (an unclosed bracket) says more than where parsing gave up.
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
@@ -216,6 +258,14 @@ def _check_slug(meta: dict[str, Any], text: str, path: Path) -> None:
     if slug is not None and not SLUG.fullmatch(slug):
         raise ContentError(f"slug {slug!r} must be a relative URL path of a-z, 0-9, '-', '_' and '/'"
                            " (no '..', no leading '/')", path, _line_of_key(text, "slug"))
+
+
+def _check_lang(meta: dict[str, Any], text: str, path: Path, locale: Locale) -> None:
+    """`lang`, where given (Hugo and Pelican want it), must name the folder's language."""
+    lang = meta.get("lang")
+    if lang is not None and lang.lower().replace("_", "-") not in {locale.folder, locale.tag.lower()}:
+        raise ContentError(f"front matter lang {lang!r} does not match the folder's language "
+                           f"{locale.tag} ({locale.folder})", path, _line_of_key(text, "lang"))
 
 
 def _line_of_key(front_matter: str, key: str) -> int:

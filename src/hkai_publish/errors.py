@@ -43,6 +43,10 @@ class PublishError(Exception):
             return self.message
         return f"{location(self.path, self.line)}: {self.message}"
 
+    def __reduce__(self):
+        # Keep path and line when a worker process sends the error back (see workers.py).
+        return (type(self), (self.message, self.path, self.line))
+
 
 class ConfigError(PublishError):
     """The publication's configuration is wrong."""

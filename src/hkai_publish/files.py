@@ -12,7 +12,11 @@ from hkai_publish.errors import PublishError
 
 def read_text(path: Path, error: type[PublishError] = PublishError) -> str:
     """A source file's text as UTF-8 (a BOM tolerated); invalid bytes name the file and line."""
-    data = path.read_bytes()
+    return decode_text(path.read_bytes(), path, error)
+
+
+def decode_text(data: bytes, path: Path, error: type[PublishError] = PublishError) -> str:
+    """read_text for bytes already read from `path`."""
     try:
         return data.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:

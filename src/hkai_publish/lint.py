@@ -16,6 +16,7 @@ from hkai_publish.config import Config
 from hkai_publish.errors import Problem
 from hkai_publish.locales import Locale
 from hkai_publish.markdown import CJK_CHARS
+from hkai_publish.memo import remembered
 from hkai_publish.prose import Prose, document_prose
 from hkai_publish.site import Output, Page
 
@@ -32,17 +33,23 @@ HK_ALSO = set("恒晒栖羡肴凄雇霉洒痒瓮炖沄昵虱")
 IN_CONTEXT = set("万价极种确胜据党后")
 
 
-def check_chinese(config: Config, pages: list[Page], outputs: list[Output]) -> Iterable[Problem]:
-    """Simplified characters in a Traditional edition, half-width punctuation, mixed quotes."""
+def check_chinese(config: Config, pages: list[Page], outputs: list[Output], memo=None) -> Iterable[Problem]:
+    """Simplified characters in a Traditional edition, half-width punctuation, mixed quotes. `memo`
+    (see memo.remembered) keeps each document's findings and quotes until it changes."""
     for locale in config.locales:
         if not _is_chinese(locale):
             continue
-        texts = [(page.document, prose) for page in pages if page.locale == locale and not page.is_fallback
-                 for prose in document_prose(page.document)]
-        for doc, prose in texts:
-            for line, check_id, message in _lint_chinese(prose, locale):
-                yield Problem(doc.path, line, check_id, message, "warning")
-        yield from _mixed_quotes(texts)
+        docs = [page.document for page in pages if page.locale == locale and not page.is_fallback]
+        for doc in docs:
+            yield from remembered(memo, "zh-lint", (doc, locale), _lint_document, doc, locale)
+        uses = [use for doc in docs for use in remembered(memo, "zh-quotes", (doc,), _quote_uses, doc)]
+        yield from _mixed_quotes(uses)
+
+
+def _lint_document(doc, locale: Locale) -> Iterator[Problem]:
+    for prose in document_prose(doc):
+        for line, check_id, message in _lint_chinese(prose, locale):
+            yield Problem(doc.path, line, check_id, message, "warning")
 
 
 def check_catalog_chinese(config: Config, pages: list[Page], outputs: list[Output]) -> Iterable[Problem]:
@@ -59,21 +66,25 @@ def check_catalog_chinese(config: Config, pages: list[Page], outputs: list[Outpu
                     yield Problem(path, message.lineno, check_id, text_message, "warning")
 
 
-def check_english(config: Config, pages: list[Page], outputs: list[Output]) -> Iterable[Problem]:
+def check_english(config: Config, pages: list[Page], outputs: list[Output], memo=None) -> Iterable[Problem]:
     """CJK text in a non-CJK edition, unless marked as foreign or listed in allow_cjk_in_english."""
     allowed = sorted(config.allow_cjk_in_english, key=len, reverse=True)
     for page in pages:
         if page.locale.is_cjk or page.is_fallback:
             continue
-        for prose in document_prose(page.document, drop_foreign=True):
-            text = prose.text
-            for phrase in allowed:
-                text = text.replace(phrase, " " * len(phrase))
-            for line, runs in _by_line(prose, CJK_RUN.finditer(text)):
-                shown = "、".join(f"「{m.group()}」" for m in runs)
-                yield Problem(page.document.path, line, "en-cjk",
-                              f"CJK text {shown} in the {page.locale.tag} edition: mark it as Chinese "
-                              "(*…*{lang=zh-Hant-HK}) or list it in allow_cjk_in_english", "warning")
+        yield from remembered(memo, "en-lint", (page.document, tuple(allowed)), _lint_english, page, allowed)
+
+
+def _lint_english(page: Page, allowed: list[str]) -> Iterator[Problem]:
+    for prose in document_prose(page.document, drop_foreign=True):
+        text = prose.text
+        for phrase in allowed:
+            text = text.replace(phrase, " " * len(phrase))
+        for line, runs in _by_line(prose, CJK_RUN.finditer(text)):
+            shown = "、".join(f"「{m.group()}」" for m in runs)
+            yield Problem(page.document.path, line, "en-cjk",
+                          f"CJK text {shown} in the {page.locale.tag} edition: mark it as Chinese "
+                          "(*…*{lang=zh-Hant-HK}) or list it in allow_cjk_in_english", "warning")
 
 
 def _is_chinese(locale: Locale) -> bool:
@@ -162,17 +173,19 @@ def _context(text: str, i: int, width: int = 4) -> str:
     return text[start: min(i + width + 1, end if end >= 0 else len(text))].strip()
 
 
-def _mixed_quotes(texts: list) -> Iterator[Problem]:
-    """One quote style per edition: the less used of 「」 and “” is reported where it appears."""
-    counts: Counter = Counter()
-    uses = []
-    for doc, prose in texts:
+def _quote_uses(doc) -> Iterator[tuple]:
+    """(path, line, style) of each quote mark in a document's prose: "corner" 「」 or "curly" “”."""
+    for prose in document_prose(doc):
         for i, char in enumerate(prose.text):
             style = "corner" if char in CORNER_QUOTES else "curly" if char in CURLY_QUOTES or (
                 char == '"' and (CJK.match(_neighbour(prose.text, i - 1, -1)) or CJK.match(_neighbour(prose.text, i + 1, 1)))) else ""
             if style:
-                counts[style] += 1
-                uses.append((doc.path, prose.line_at(i), style))
+                yield doc.path, prose.line_at(i), style
+
+
+def _mixed_quotes(uses: list) -> Iterator[Problem]:
+    """One quote style per edition: the less used of 「」 and “” is reported where it appears."""
+    counts = Counter(style for _, _, style in uses)
     if len(counts) < 2:
         return
     minority = "curly" if counts["curly"] <= counts["corner"] else "corner"

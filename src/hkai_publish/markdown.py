@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import bisect
 import re
+try:  # where Python keeps its regex parser (3.11+), for _required_chars
+    import re._constants as sre_constants
+    import re._parser as sre_parser
+except ImportError:  # pragma: no cover
+    import sre_constants
+    import sre_parse as sre_parser
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.toc import TocExtension, slugify_unicode
-from markdown.treeprocessors import Treeprocessor
+from markdown import util
+from markdown.inlinepatterns import InlineProcessor as InlinePattern
+from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
 from hkai_publish.content import Document
 
@@ -53,19 +62,37 @@ def render_markdown(doc: Document, anchor_ids: Sequence[str] = (), resolve_link:
                     allow_raw_html: bool = False, footnote_backlink: str = "Back to the text") -> Rendered:
     """Render one document. `anchor_ids` are the original's heading ids, given to a translation's
     headings in order so that `#ethics` works in every language."""
-    collector = _Collector(anchor_ids, resolve_link)
-    md = markdown.Markdown(
-        extensions=["abbr", "attr_list", "def_list", "fenced_code", "md_in_html", "tables", "sane_lists",
-                    "smarty", "footnotes", _Pipeline(collector), TocExtension(slugify=slugify_unicode, toc_depth="2-6")],
-        extension_configs={"footnotes": {"BACKLINK_TITLE": footnote_backlink}},
-        output_format="html",
-    )
-    if not allow_raw_html:
-        md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
-    html = md.convert(doc.body)
-    headings = tuple(Heading(t["level"], t["id"], t["name"]) for t in _flatten(md.toc_tokens))
-    return Rendered(html, headings, tuple(collector.links), tuple(collector.images))
+    return MarkdownRenderer(allow_raw_html, footnote_backlink).render(doc, anchor_ids, resolve_link)
+
+
+class MarkdownRenderer:
+    """One Python-Markdown instance, reset between documents: building one costs as much as
+    rendering a short page, and a build renders thousands."""
+
+    def __init__(self, allow_raw_html: bool = False, footnote_backlink: str = "Back to the text",
+                 fast_inline: bool = True):
+        self.pipeline = _Pipeline(_Collector((), None))
+        self.md = markdown.Markdown(
+            extensions=["abbr", "attr_list", "def_list", "fenced_code", "md_in_html", "tables", "sane_lists",
+                        "smarty", "footnotes", self.pipeline,
+                        TocExtension(slugify=slugify_unicode, toc_depth="2-6")],
+            extension_configs={"footnotes": {"BACKLINK_TITLE": footnote_backlink}},
+            output_format="html",
+        )
+        if not allow_raw_html:
+            self.md.preprocessors.deregister("html_block")
+            self.md.inlinePatterns.deregister("html")
+        if fast_inline:
+            install_fast_inline(self.md)
+
+    def render(self, doc: Document, anchor_ids: Sequence[str] = (),
+               resolve_link: LinkResolver | None = None) -> Rendered:
+        collector = _Collector(anchor_ids, resolve_link)
+        self.pipeline.collector = collector
+        self.md.reset()
+        html = self.md.convert(doc.body)
+        headings = tuple(Heading(t["level"], t["id"], t["name"]) for t in _flatten(self.md.toc_tokens))
+        return Rendered(html, headings, tuple(collector.links), tuple(collector.images))
 
 
 def _flatten(tokens: list[dict]) -> list[dict]:
@@ -91,19 +118,19 @@ class _Pipeline(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         # After attr_list (8), before toc (5): explicit ids win, then the original's, then toc's.
-        md.treeprocessors.register(_AnchorIds(md, self.collector), "hkai_anchors", 6)
+        md.treeprocessors.register(_AnchorIds(md, self), "hkai_anchors", 6)
         md.treeprocessors.register(_CjkLineJoin(md), "hkai_cjk", 4)
-        md.treeprocessors.register(_Links(md, self.collector), "hkai_links", 3)
+        md.treeprocessors.register(_Links(md, self), "hkai_links", 3)
 
 
 class _AnchorIds(Treeprocessor):
-    def __init__(self, md, collector: _Collector):
+    def __init__(self, md, pipeline: _Pipeline):
         super().__init__(md)
-        self.ids = collector.anchor_ids
+        self.pipeline = pipeline
 
     def run(self, root: etree.Element) -> None:
         headings = [el for el in root.iter() if el.tag in HEADINGS]
-        for el, anchor in zip(headings, self.ids):
+        for el, anchor in zip(headings, self.pipeline.collector.anchor_ids):
             el.attrib.setdefault("id", anchor)
 
 
@@ -137,9 +164,13 @@ def _text_slots(element: etree.Element):
 
 
 class _Links(Treeprocessor):
-    def __init__(self, md, collector: _Collector):
+    def __init__(self, md, pipeline: _Pipeline):
         super().__init__(md)
-        self.collector = collector
+        self.pipeline = pipeline
+
+    @property
+    def collector(self) -> _Collector:
+        return self.pipeline.collector
 
     def run(self, root: etree.Element) -> None:
         for el in root.iter("a"):
@@ -153,3 +184,97 @@ class _Links(Treeprocessor):
                     el.set("href", target)
         for el in root.iter("img"):
             self.collector.images.append((el.get("src", ""), el.get("alt", "")))
+
+
+class _FastInline(InlineProcessor):
+    """Python-Markdown's inline pass, unchanged except that the patterns which cannot match a text
+    are skipped before the costly bookkeeping of trying them. A pattern that matches nothing
+    changes nothing, so the output is the same (tests compare the two on varied Markdown)."""
+
+    def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
+        if getattr(self, "_patterns", None) is None:
+            self._patterns = [_shortcut(p) for p in self.inlinePatterns]
+            # Which patterns a text may need, by the characters in it: most need one of a few.
+            self._always = frozenset(i for i, (_, needs, _) in enumerate(self._patterns) if needs is None)
+            self._by_char: dict[str, set[int]] = {}
+            for i, (_, needs, _) in enumerate(self._patterns):
+                for char in needs or ():
+                    self._by_char.setdefault(char, set()).add(i)
+            self._triggers = frozenset(self._by_char)
+        return super().run(tree, ancestors)
+
+    def _candidates(self, data: str) -> list[int]:
+        """Indexes of the patterns that might match `data`, in order."""
+        return sorted(self._always.union(*(self._by_char[c] for c in self._triggers.intersection(data))))
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
+        if isinstance(data, util.AtomicString):
+            return data
+        candidates, start = self._candidates(data), 0
+        k = bisect.bisect_left(candidates, patternIndex)
+        apply = self._InlineProcessor__applyPattern
+        while k < len(candidates):
+            index = candidates[k]
+            pattern, _, search = self._patterns[index]
+            if search is not None and search(data, start) is None:
+                k, start = k + 1, 0  # what __applyPattern returns on no match
+                continue
+            data, matched, start = apply(pattern, data, index, start)
+            if matched:  # the same pattern again, further on, as Python-Markdown does
+                candidates = self._candidates(data)
+                k = bisect.bisect_left(candidates, index)
+                if k == len(candidates) or candidates[k] != index:
+                    start = 0  # it can no longer match: the next one starts from the beginning
+            else:
+                k += 1
+        return data
+
+
+def _shortcut(pattern) -> tuple[Any, frozenset[str] | None, Callable | None]:
+    """(pattern, characters one of which any match needs, or else its regex search, or else None).
+    Most patterns need a character (`[`, `*`, `'`…) that most text lacks: a set lookup proves
+    they cannot match at a fraction of the cost of running them."""
+    if not isinstance(pattern, InlinePattern):
+        return pattern, None, None  # old-style patterns match from the start of a slice: leave them
+    regex = pattern.getCompiledRegExp()
+    needs = None if regex.flags & re.IGNORECASE else _required_chars(_sre_parse(regex))
+    return pattern, needs, None if needs else regex.search
+
+
+def _sre_parse(regex: re.Pattern) -> list | None:
+    try:
+        return list(sre_parser.parse(regex.pattern, regex.flags))
+    except Exception:  # an internal module: if it changes, do without the shortcut
+        return None
+
+
+def _required_chars(sequence: list | None) -> frozenset[str] | None:
+    """Characters one of which every match of the parsed regex `sequence` consumes, or None."""
+    for op, arg in sequence or ():
+        found = None
+        if op is sre_constants.LITERAL:
+            found = frozenset(chr(arg))
+        elif op is sre_constants.IN and all(o is sre_constants.LITERAL for o, _ in arg):
+            found = frozenset(chr(a) for _, a in arg)
+        elif op is sre_constants.SUBPATTERN and not arg[1] & re.IGNORECASE:  # (?i:…) matches other cases
+            found = _required_chars(list(arg[-1]))
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and arg[0] >= 1:
+            found = _required_chars(list(arg[2]))
+        elif op is sre_constants.BRANCH:
+            options = [_required_chars(list(branch)) for branch in arg[1]]
+            found = frozenset().union(*options) if all(options) else None
+        if found:
+            return found
+    return None
+
+
+def install_fast_inline(md: markdown.Markdown) -> None:
+    """Swap the stock inline passes ('inline', and smarty's) for _FastInline, where this
+    Python-Markdown has the private methods it relies on; otherwise keep the stock ones."""
+    if not hasattr(InlineProcessor, "_InlineProcessor__applyPattern"):
+        return
+    for name, priority in (("inline", 20), ("smarty", 6)):  # priorities as Python-Markdown registers them
+        if name in md.treeprocessors:
+            fast = _FastInline(md)
+            fast.inlinePatterns = md.treeprocessors[name].inlinePatterns
+            md.treeprocessors.register(fast, name, priority)

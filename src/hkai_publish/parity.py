@@ -16,6 +16,7 @@ from hkai_publish.config import Config
 from hkai_publish.content import Document
 from hkai_publish.errors import Problem, counted, location
 from hkai_publish.figures import known_values, stated_figures
+from hkai_publish.memo import remembered
 from hkai_publish.prose import URL, document_prose, footnote_labels, heading_lines, source_lines, table_shapes
 from hkai_publish.site import Output, Page
 
@@ -59,8 +60,9 @@ class Pair:
         return target_heads[min(index, len(target_heads)) - 1]
 
 
-def check_parity(config: Config, pages: list[Page], outputs: list[Output]) -> Iterable[Problem]:
-    """Every translation against its original; a missing translation is a warning."""
+def check_parity(config: Config, pages: list[Page], outputs: list[Output], memo=None) -> Iterable[Problem]:
+    """Every translation against its original; a missing translation is a warning. `memo` (see
+    memo.remembered) keeps each pair's findings until either page changes."""
     originals = {p.entry.key: p for p in pages if p.locale == config.default_locale}
     for page in pages:
         if page.locale == config.default_locale:
@@ -72,9 +74,13 @@ def check_parity(config: Config, pages: list[Page], outputs: list[Output]) -> It
                           f"the {page.locale.tag} edition shows the original", "warning")
             continue
         pair = Pair(originals[page.entry.key], page)
-        for compare in (_headings, _links, _images, _footnotes, _tables, _figures, _urls):
-            for line, check_id, message in compare(pair):
-                yield Problem(pair.target.path, line, check_id, message, "warning")
+        yield from remembered(memo, "parity", (pair.original, pair.translation), _compare, pair)
+
+
+def _compare(pair: Pair) -> Iterator[Problem]:
+    for compare in (_headings, _links, _images, _footnotes, _tables, _figures, _urls):
+        for line, check_id, message in compare(pair):
+            yield Problem(pair.target.path, line, check_id, message, "warning")
 
 
 Finding = Iterator[tuple[int | None, str, str]]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
+import importlib.metadata
 import logging
 import os
 import posixpath
@@ -16,12 +19,15 @@ from urllib.request import url2pathname
 from lxml import html as lxml_html
 from markupsafe import Markup
 
+from hkai_publish.cache import CacheView
+from hkai_publish.digests import file_fingerprint, template_fingerprint
 from hkai_publish.catalogs import LoadedCatalog
 from hkai_publish.config import Config
 from hkai_publish.errors import PdfError, Problem
 from hkai_publish.locales import Locale
 from hkai_publish.markdown import Heading
 from hkai_publish.site import Output, Page, _render, make_environment
+from hkai_publish.workers import run_tasks
 
 if TYPE_CHECKING:
     import weasyprint
@@ -87,31 +93,94 @@ class RenderedPdfs:
     page_count: int
 
 
-def render_pdfs(config: Config, pages: list[Page], catalogs: Mapping[str, LoadedCatalog]) -> RenderedPdfs:
+def render_pdfs(config: Config, pages: list[Page], catalogs: Mapping[str, LoadedCatalog],
+                cache: CacheView | None = None, jobs: int = 1) -> RenderedPdfs:
     """One PDF per language, with the problems found making them (refused files, missing glyphs,
-    WeasyPrint's warnings). Raises PdfError when the fonts or the subsetter are not installed."""
+    WeasyPrint's warnings). Raises PdfError when the fonts or the subsetter are not installed.
+    An edition whose inputs are unchanged since the last build is reused; the others are laid
+    out at the same time, one per core."""
+    editions = [make_edition(config, pages, locale) for locale in config.locales]
+    keys = [edition_key(config, e, catalogs[e.locale.tag], cache) if cache else None for e in editions]
+    made: dict[int, tuple[bytes, list[Problem], int]] = {}
+    for index, (edition, key) in enumerate(zip(editions, keys)):
+        data = cache.reuse(edition.path, key) if key else None  # also records the key for the next build
+        found = cache.cache.lookup("pdf", key) if data is not None else None
+        if found is not None:
+            made[index] = (data, list(found[0]), found[1])
+    todo = [index for index in range(len(editions)) if index not in made]
+    if todo:
+        check_pdf_environment(config)
+        for index, result in zip(todo, run_tasks(_render_edition, (config, editions, catalogs), todo, jobs)):
+            made[index] = result
+            if keys[index]:
+                cache.cache.store("pdf", keys[index], (tuple(result[1]), result[2]))
+    results = [made[index] for index in range(len(editions))]
+    return RenderedPdfs(tuple(Output(e.path, data) for e, (data, _, _) in zip(editions, results)),
+                        tuple(p for _, found, _ in results for p in found), sum(count for _, _, count in results))
+
+
+def check_pdf_environment(config: Config) -> None:
     # WeasyPrint takes 0.4 s to import: only a build that makes PDFs pays for it.
     try:
         from hkai_publish.pdfguard import check_environment
     except OSError as exc:  # WeasyPrint loads Pango with cffi when imported
         raise PdfError(f"WeasyPrint cannot load its text layout library ({exc}); install the Debian "
                        "packages libpango-1.0-0 libpangoft2-1.0-0") from None
-
     check_environment(config.locales)
-    outputs, problems, page_count = [], [], 0
-    for locale in config.locales:
-        edition = make_edition(config, pages, locale)
-        started = time.perf_counter()
-        data, found, count = render_edition(config, edition, catalogs[locale.tag])
-        log.info("%s: %d pages in %.2f s", edition.path, count, time.perf_counter() - started)
-        outputs.append(Output(edition.path, data))
-        problems.extend(found)
-        page_count += count
-    return RenderedPdfs(tuple(outputs), tuple(problems), page_count)
+
+
+def _render_edition(state: tuple[Config, list[Edition], Mapping[str, LoadedCatalog]],
+                    index: int) -> tuple[bytes, list[Problem], int]:
+    config, editions, catalogs = state
+    edition = editions[index]
+    started = time.perf_counter()
+    result = render_edition(config, edition, catalogs[edition.locale.tag])
+    log.info("%s: %d pages in %.2f s", edition.path, result[2], time.perf_counter() - started)
+    return result
+
+
+FONT_PLACES = ("/usr/share/fonts", "/usr/local/share/fonts", "/var/cache/fontconfig", "~/.fonts",
+               "~/.local/share/fonts", "~/.cache/fontconfig")
+"""Where installing or removing a font leaves a trace (fontconfig rewrites its cache when fonts change)."""
+
+
+def edition_key(config: Config, edition: Edition, catalog: LoadedCatalog, cache: CacheView) -> str:
+    """What an edition's PDF is made from: its chapters as rendered, the config and pyproject.toml,
+    the print template with what it includes, the edition's catalogue, every file in
+    templates/assets/ and every file but the Markdown in content/ (stylesheet, images), the
+    installed fonts, WeasyPrint's version and SOURCE_DATE_EPOCH."""
+    assets, content = str(config.templates_dir / "assets") + os.sep, str(config.content_dir) + os.sep
+    files = sorted((path, hashlib.blake2b(data, digest_size=16).hexdigest()) for path, data in cache.cache.files.items()
+                   if path.startswith(assets) or path.startswith(content) and not path.endswith(".md"))
+    fonts = tuple((place, os.stat(os.path.expanduser(place)).st_mtime_ns) for place in FONT_PLACES
+                  if os.path.isdir(os.path.expanduser(place)))
+    versions = tuple(_version(name) for name in ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2"))
+    template = template_fingerprint(make_environment(config, catalog), TEMPLATE)
+    return cache.key("pdf", edition, config, file_fingerprint(config.config_file), template,
+                     file_fingerprint(catalog.path), files, fonts, versions, os.environ.get("SOURCE_DATE_EPOCH", ""))
+
+
+def _version(distribution: str) -> str:
+    try:
+        return f"{distribution}={importlib.metadata.version(distribution)}"
+    except importlib.metadata.PackageNotFoundError:
+        return f"{distribution}=?"
+
+
+@dataclass(frozen=True, slots=True)
+class ChapterEntry:
+    """What an edition knows of a page's entry. Not the other languages' documents: an edition
+    is made from its own language alone, so editing one edition's pages leaves the other's PDF
+    as it was (and cached; see edition_key)."""
+
+    key: str
+    slug: str
+    order: tuple[int, str]
 
 
 def make_edition(config: Config, pages: list[Page], locale: Locale) -> Edition:
-    chapters = [p for p in pages if p.locale == locale]
+    chapters = [dataclasses.replace(p, entry=ChapterEntry(p.entry.key, p.entry.slug, p.entry.order))
+                for p in pages if p.locale == locale]
     anchors = {p.path: p.entry.slug for p in chapters}
     sections = tuple(make_section(config, page, number, anchors) for number, page in enumerate(chapters, 1))
     dates = [d for p in chapters for d in (p.document.date, p.document.updated) if d]

@@ -11,12 +11,14 @@ from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 
+from hkai_publish.cache import CacheView
+from hkai_publish.digests import file_fingerprint, template_fingerprint
 from hkai_publish.catalogs import LoadedCatalog
 from hkai_publish.config import Config
-from hkai_publish.content import Document, Entry, TranslationState, translation_state
 from hkai_publish.errors import TemplateError
 from hkai_publish.locales import Locale
-from hkai_publish.markdown import Heading, Rendered, render_markdown
+from hkai_publish.pages import Page, link_resolver, make_pages, page_path, relative_url  # noqa: F401 (re-exported)
+from hkai_publish.workers import run_tasks
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,31 +27,6 @@ class Output:
 
     path: str
     data: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One entry in one language, as the site shows it."""
-
-    entry: Entry
-    locale: Locale
-    document: Document
-    """What the page shows: the translation, or the original where there is none yet."""
-    rendered: Rendered
-    path: str
-    """URL path relative to the site root, ending in '/': `zh-hant/government/`."""
-    is_fallback: bool = False
-    """True where the page shows the original because the translation is missing."""
-    is_outdated: bool = False
-    """True where the original changed since the version this translation records (`source_hash`)."""
-
-    @property
-    def output_path(self) -> str:
-        return self.path + "index.html"
-
-    @property
-    def headings(self) -> tuple[Heading, ...]:
-        return self.rendered.headings
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,49 +40,11 @@ class Link:
     hreflang: str = ""
 
 
-def page_path(locale: Locale, entry: Entry | None = None) -> str:
-    """The URL path of an entry (or of the language's home page) relative to the site root."""
-    return f"{locale.folder}/" + (f"{entry.slug}/" if entry else "")
-
-
-def relative_url(target: str, source: str) -> str:
-    """A relative href from the page at URL path `source` to URL path `target` (both from the root)."""
-    base = posixpath.dirname(source) if not source.endswith("/") else source.rstrip("/") or "."
-    fragment = ""
-    if "#" in target:
-        target, fragment = target.split("#", 1)
-        fragment = "#" + fragment
-    if not target:
-        return fragment
-    rel = posixpath.relpath(target.rstrip("/") or ".", base or ".")
-    if target.endswith("/"):
-        rel = "./" if rel == "." else rel + "/"
-    return rel + fragment
-
-
-def link_resolver(config: Config, entries: list[Entry], locale: Locale, entry: Entry):
-    """The function Markdown calls for each link: `other.md#x` becomes that page's relative URL."""
-    by_key = {e.key: e for e in entries}
-    source = page_path(locale, entry)
-
-    def resolve(href: str) -> str | None:
-        if "://" in href or href.startswith(("/", "#", "mailto:")):
-            return None
-        target, _, fragment = href.partition("#")
-        if not target.endswith(".md"):
-            return None
-        key = posixpath.normpath(posixpath.join(posixpath.dirname(entry.key), target[:-3]))
-        other = by_key.get(key)
-        if other is None:
-            return None
-        return relative_url(page_path(locale, other) + (f"#{fragment}" if fragment else ""), source)
-
-    return resolve
-
-
-def make_environment(config: Config, catalog: LoadedCatalog) -> jinja2.Environment:
+def make_environment(config: Config, catalog: LoadedCatalog,
+                     bytecode: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """A Jinja environment for one locale: autoescape, StrictUndefined, that locale's translations."""
     env = jinja2.Environment(
+        bytecode_cache=bytecode,
         loader=jinja2.FileSystemLoader(config.templates_dir),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -125,28 +64,117 @@ def make_environment(config: Config, catalog: LoadedCatalog) -> jinja2.Environme
     return env
 
 
-def render_site(config: Config, pages: list[Page], catalogs: Mapping[str, LoadedCatalog]) -> list[Output]:
-    """Every file of build/site: pages, home pages, language choice, 404s, sitemap, robots, assets."""
-    envs = {loc.tag: make_environment(config, catalogs[loc.tag]) for loc in config.locales}
+NAV_LIMIT = 30
+"""Sections a page's navigation lists: all of them up to this many, else this many around the
+current page (the contents page lists them all). Every section on every page would make a
+thousand-page site grow with the square of its size."""
+
+MIN_PARALLEL = 64
+"""Pages to render before forking workers pays for itself."""
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    """A page as other pages' navigation shows it."""
+
+    title: str
+    path: str
+    lang: str = ""
+    """The language of its text where that differs from the edition's (a fallback page)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageInputs:
+    """Everything page.html sees of one page. Its context is made from this alone, so the digest
+    of this (with the templates and catalogue) is the page's cache key."""
+
+    config: Config
+    page: Page
+    nav: tuple[NavItem, ...]
+    nav_start: int
+    """Section number of the first item in `nav`."""
+    section_number: int
+    previous: NavItem | None
+    next: NavItem | None
+    alternates: tuple[tuple[str, str], ...]
+
+
+class _Book:
+    """The pages of each language in order, and each entry's real language versions: computed
+    once, not once per page (which made a build quadratic in its size)."""
+
+    def __init__(self, config: Config, pages: list[Page]):
+        self.config = config
+        self.by_locale: dict[str, list[Page]] = {loc.tag: [] for loc in config.locales}
+        self.versions: dict[str, list[Page]] = {}
+        for page in pages:
+            self.by_locale[page.locale.tag].append(page)
+            if not page.is_fallback:
+                self.versions.setdefault(page.entry.key, []).append(page)
+        self.items = {tag: [NavItem(p.document.title, p.path, p.document.locale.tag if p.is_fallback else "")
+                            for p in same] for tag, same in self.by_locale.items()}
+
+    def nav(self, locale: Locale, index: int = 0) -> tuple[tuple[NavItem, ...], int]:
+        """The navigation around the page at `index` of its language, and its first section number."""
+        items = self.items[locale.tag]
+        start = max(0, min(index - NAV_LIMIT // 2, len(items) - NAV_LIMIT))
+        return tuple(items[start:start + NAV_LIMIT]), start + 1
+
+    def inputs(self, index: int, page: Page) -> PageInputs:
+        items = self.items[page.locale.tag]
+        nav, nav_start = self.nav(page.locale, index)
+        return PageInputs(self.config, page, nav, nav_start, index + 1, items[index - 1] if index > 0 else None,
+                          items[index + 1] if index + 1 < len(items) else None,
+                          tuple(alternates(self.config, self.versions.get(page.entry.key, []), page)))
+
+
+def render_site(config: Config, pages: list[Page], catalogs: Mapping[str, LoadedCatalog],
+                cache: CacheView | None = None, jobs: int = 1) -> list[Output]:
+    """Every file of build/site: pages, home pages, language choice, 404s, sitemap, robots, assets.
+    `cache` (scoped to site/) supplies pages whose inputs are unchanged since the last build."""
+    bytecode = cache.bytecode if cache else None
+    envs = {loc.tag: make_environment(config, catalogs[loc.tag], bytecode) for loc in config.locales}
     default_env = envs[config.default_locale.tag]
-    outputs = []
-    for page in pages:
-        outputs.append(_render(envs[page.locale.tag], "page.html", page.output_path,
-                               _page_context(config, pages, page)))
+    book = _Book(config, pages)
+    inputs = [book.inputs(i, p) for same in book.by_locale.values() for i, p in enumerate(same)]
+    outputs = _render_pages(envs, catalogs, inputs, cache, jobs)
     for locale in config.locales:
         home = page_path(locale)
-        context = _common_context(config, pages, locale, home, None)
-        context["sections"] = [p for p in pages if p.locale == locale]
+        context = _common_context(config, book, locale, home, None)
+        context["sections"] = book.by_locale[locale.tag]
         outputs.append(_render(envs[locale.tag], "index.html", home + "index.html", context))
-        not_found = _common_context(config, pages, locale, home + "404.html", None, absolute=True)
+        not_found = _common_context(config, book, locale, home + "404.html", None, absolute=True)
         outputs.append(_render(envs[locale.tag], "404.html", home + "404.html", not_found))
-    root = _common_context(config, pages, config.default_locale, "", None)
+    root = _common_context(config, book, config.default_locale, "", None)
     root["editions"] = [_edition(config, catalogs[loc.tag]) for loc in config.locales]
     outputs.append(_render(default_env, "root.html", "index.html", root))
     outputs.append(Output("sitemap.xml", sitemap(config, pages).encode("utf-8")))
     outputs.append(Output("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode()))
     outputs.extend(_assets(config, pages))
     return outputs
+
+
+def _render_pages(envs: Mapping[str, jinja2.Environment], catalogs: Mapping[str, LoadedCatalog],
+                  inputs: list[PageInputs], cache: CacheView | None, jobs: int) -> list[Output]:
+    """page.html for every page: reused where its key is unchanged, the rest across `jobs` cores."""
+    outputs: list[Output | None] = [None] * len(inputs)
+    if cache is not None:
+        fingerprints = {tag: (template_fingerprint(env, "page.html"), file_fingerprint(catalogs[tag].path))
+                        for tag, env in envs.items()}
+        for i, each in enumerate(inputs):
+            key = cache.key("page.html", fingerprints[each.page.locale.tag], each)
+            data = cache.reuse(each.page.output_path, key)
+            outputs[i] = Output(each.page.output_path, data) if data is not None else None
+    todo = [i for i, output in enumerate(outputs) if output is None]
+    for i, output in zip(todo, run_tasks(_render_page, (envs, inputs), todo, jobs, MIN_PARALLEL)):
+        outputs[i] = output
+    return outputs  # type: ignore[return-value]
+
+
+def _render_page(state: tuple[Mapping[str, jinja2.Environment], list[PageInputs]], index: int) -> Output:
+    envs, inputs = state
+    page = inputs[index].page
+    return _render(envs[page.locale.tag], "page.html", page.output_path, _page_context(inputs[index]))
 
 
 def _edition(config: Config, catalog: LoadedCatalog) -> dict[str, Any]:
@@ -181,25 +209,26 @@ def _template_frame(exc: BaseException, env: jinja2.Environment) -> tuple[str | 
     return found
 
 
-def _common_context(config: Config, pages: list[Page], locale: Locale, here: str, current: Page | None,
-                    absolute: bool = False) -> dict[str, Any]:
+def _common_context(config: Config, book: _Book | None, locale: Locale, here: str, current: Page | None,
+                    absolute: bool = False, nav: tuple[tuple[NavItem, ...], int] | None = None) -> dict[str, Any]:
     root_path = base_path(config) if absolute else relative_url("", here) if here else ""
 
     def url(target: str) -> str:
         return root_path + target if absolute else (relative_url(target, here) if here else target or "./")
 
-    nav = [Link(p.document.title, url(p.path), p is current, lang=p.document.locale.tag if p.is_fallback else "")
-           for p in pages if p.locale == locale]
+    items, nav_start = nav if nav is not None else book.nav(locale)
+    current_path = current.path if current else None
     return {
         "config": config,
         "locale": locale,
         "locales": config.locales,
-        "nav": nav,
+        "nav": [Link(item.title, url(item.path), item.path == current_path, lang=item.lang) for item in items],
+        "nav_start": nav_start,
         "url": url,
         "home": url(page_path(locale)),
         "assets": url("assets/"),
         "page": current,
-        "switcher": _switcher(config, pages, locale, current, url),
+        "switcher": _switcher(config, locale, current, url),
         "alternates": [],
         "canonical": config.base_url + (here if here.endswith("/") or not here else here),
         "pdf": Link(config.pdf_name, url(f"pdf/{config.pdf_name}-{locale.folder}.pdf")),
@@ -211,7 +240,7 @@ def base_path(config: Config) -> str:
     return "/" + config.base_url.split("://", 1)[1].partition("/")[2]
 
 
-def _switcher(config: Config, pages: list[Page], locale: Locale, current: Page | None, url) -> list[Link]:
+def _switcher(config: Config, locale: Locale, current: Page | None, url) -> list[Link]:
     links = []
     for other in config.locales:
         target = page_path(other, current.entry) if current else page_path(other)
@@ -219,16 +248,16 @@ def _switcher(config: Config, pages: list[Page], locale: Locale, current: Page |
     return links
 
 
-def _page_context(config: Config, pages: list[Page], page: Page) -> dict[str, Any]:
-    context = _common_context(config, pages, page.locale, page.path, page)
-    same_language = [p for p in pages if p.locale == page.locale]
-    index = same_language.index(page)
-    context["section_number"] = index + 1
-    context["previous"] = _neighbour(same_language, index - 1, context["url"])
-    context["next"] = _neighbour(same_language, index + 1, context["url"])
-    context["alternates"] = alternates(config, pages, page)
+def _page_context(inputs: PageInputs) -> dict[str, Any]:
+    """page.html's context, from the page's inputs alone (see PageInputs)."""
+    page = inputs.page
+    context = _common_context(inputs.config, None, page.locale, page.path, page, nav=(inputs.nav, inputs.nav_start))
+    context["section_number"] = inputs.section_number
+    context["previous"] = _link(inputs.previous, context["url"])
+    context["next"] = _link(inputs.next, context["url"])
+    context["alternates"] = list(inputs.alternates)
     context["content_lang"] = page.document.locale.tag
-    context["original"] = _original_link(config, page, context["url"])
+    context["original"] = _original_link(inputs.config, page, context["url"])
     return context
 
 
@@ -240,17 +269,15 @@ def _original_link(config: Config, page: Page, url) -> Link:
     return Link(name, url(page_path(original, page.entry)), lang=original.tag, hreflang=original.tag)
 
 
-def _neighbour(pages: list[Page], index: int, url) -> Link | None:
-    if 0 <= index < len(pages):
-        page = pages[index]
-        return Link(page.document.title, url(page.path), lang=page.document.locale.tag if page.is_fallback else "")
-    return None
+def _link(item: NavItem | None, url) -> Link | None:
+    return Link(item.title, url(item.path), lang=item.lang) if item else None
 
 
-def alternates(config: Config, pages: list[Page], page: Page) -> list[tuple[str, str]]:
+def alternates(config: Config, versions: list[Page], page: Page) -> list[tuple[str, str]]:
     """(hreflang, absolute URL) of every real language version of the page, then x-default.
-    A fallback page (the original shown in place of a missing translation) is no alternate."""
-    versions = [p for p in pages if p.entry.key == page.entry.key and not p.is_fallback]
+    `versions` are the entry's pages; a fallback page (the original shown in place of a missing
+    translation) is no alternate."""
+    versions = [p for p in versions if p.entry.key == page.entry.key and not p.is_fallback]
     links = [(p.locale.tag, config.base_url + p.path) for p in versions]
     default = next((p for p in versions if p.locale == config.default_locale), None)
     if default:
@@ -265,10 +292,13 @@ def sitemap(config: Config, pages: list[Page]) -> str:
              'xmlns:xhtml="http://www.w3.org/1999/xhtml">']
     homes = [(loc.tag, config.base_url + page_path(loc)) for loc in config.locales]
     groups = [(href, homes + [("x-default", config.base_url)], None) for _, href in homes]
+    versions: dict[str, list[Page]] = {}
+    for page in pages:
+        versions.setdefault(page.entry.key, []).append(page)
     for page in pages:
         if not page.is_fallback:
             updated = page.document.updated or page.document.date
-            groups.append((config.base_url + page.path, alternates(config, pages, page), updated))
+            groups.append((config.base_url + page.path, alternates(config, versions[page.entry.key], page), updated))
     for loc, links, lastmod in groups:
         lines.append("  <url>")
         lines.append(f"    <loc>{xml_escape(loc)}</loc>")
@@ -302,26 +332,3 @@ def _assets(config: Config, pages: list[Page]) -> list[Output]:
             seen.add(target)
             outputs.append(Output(target, source.read_bytes()))
     return outputs
-
-
-def make_pages(config: Config, entries: list[Entry], catalogs: Mapping[str, LoadedCatalog]) -> list[Page]:
-    """Render every entry's Markdown in every language; the original first, since its heading
-    ids become the translation's anchors."""
-    pages = []
-    for entry in entries:
-        original = entry.original
-        for locale in config.locales:
-            doc = entry.documents.get(locale.tag) or original
-            gettext = catalogs[locale.tag].translations.gettext
-            anchor_ids = () if doc is original else [h.id for h in _original_headings(pages, entry)]
-            rendered = render_markdown(doc, anchor_ids, link_resolver(config, entries, locale, entry),
-                                       config.allow_raw_html, gettext("Back to the text"))
-            outdated = doc is not original and translation_state(original, doc) is TranslationState.OUTDATED
-            pages.append(Page(entry, locale, doc, rendered, page_path(locale, entry),
-                              is_fallback=doc is original and locale != config.default_locale,
-                              is_outdated=outdated))
-    return sorted(pages, key=lambda p: (config.locales.index(p.locale), p.entry.order))
-
-
-def _original_headings(pages: list[Page], entry: Entry) -> tuple[Heading, ...]:
-    return next(p.headings for p in reversed(pages) if p.entry is entry and p.document is entry.original)

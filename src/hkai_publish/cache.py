@@ -1,0 +1,330 @@
+"""The build cache: what the last good build was made from, so that a rebuild redoes only what
+changed. A wrong cache is worse than none, so every entry is keyed by a digest of *all* that
+made it (sources, templates with what they include, catalogue, config, this package's code),
+and an output is reused only while the file the last build wrote is still there, unchanged."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import os
+import pickle
+from pathlib import Path
+from typing import Any, Hashable, Iterable
+
+import jinja2
+import jinja2.bccache
+
+from hkai_publish.digests import FORMAT, Digester, package_fingerprint
+
+log = logging.getLogger(__name__)
+
+FOLDER = ".cache"
+"""Inside the output folder: deleting build/ deletes the cache too. Deploy build/site, not build/."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Record:
+    """What the last good build wrote at one output path."""
+
+    key: str | None
+    """Digest of the inputs the output was made from; None for outputs made every time."""
+    sha: str
+    size: int
+    mtime_ns: int
+
+
+class BuildCache:
+    """Read once at the start of a build; saved only after a build was written, so a failed
+    build leaves it (and the output folder) as the last good build left them.
+
+    Besides the record of each output, it keeps tables of values by key (Markdown renderings,
+    parsed front matter): a table keeps the entries the last build used, so it does not grow.
+    It is one pickle file, trusted as the output folder itself is."""
+
+    def __init__(self, out_dir: Path, enabled: bool = True):
+        self.out_dir = out_dir.resolve()
+        self.folder = self.out_dir / FOLDER
+        self.enabled = enabled
+        self.package = package_fingerprint()
+        self.digester = Digester()
+        self.records: dict[str, Record] = {}
+        self.dirs: dict[str, int] = {}
+        self.keys: dict[str, str] = {}
+        """Output path -> key, for outputs made this build from a key."""
+        self.reused: set[str] = set()
+        self.files: dict[str, bytes] = {}
+        """Source path -> its bytes (see fingerprint_sources)."""
+        self.intact = False
+        """Whether the output folder is exactly what the last build wrote: only then are its
+        files reused and updated in place."""
+        self._tables: dict[str, dict[str, Any]] | None = None
+        """Loaded on first use: a build whose sources did not change never needs them."""
+        self._used: dict[str, dict[str, Any]] = {}
+        self._tables_id: str | None = None
+        self._last: tuple[str, tuple, int] | None = None
+        """(source fingerprint, problems, PDF pages) of the last build."""
+        self._this: tuple[str, tuple, int] | None = None
+        self._manifest_stat: tuple[int, int, int] | None = None
+        if enabled:
+            self._load()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def _read(self, name: str) -> dict | None:
+        """A pickle of this cache made by this version of the code, or None."""
+        try:
+            state = pickle.loads((self.folder / name).read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+            return None
+        if not isinstance(state, dict) or state.get("format") != FORMAT or state.get("package") != self.package:
+            return None  # another version of the code made it: trust nothing
+        return state
+
+    def _load(self) -> None:
+        self._manifest_stat = self._stat_manifest()
+        state = self._read("manifest.pickle")
+        if state is None:
+            return
+        self.records = {path: Record(*fields) for path, fields in state["outputs"].items()}
+        self.dirs = state["dirs"]
+        self._last = state["last"]
+        self.intact = self._outputs_intact()
+
+    def _load_tables(self) -> dict[str, dict[str, Any]]:
+        """The tables as the last build left them: tables.pickle, then the entries that later
+        builds added to tables.added (appending costs less than rewriting tens of megabytes)."""
+        if self._tables is None:
+            state = self._read("tables.pickle") if self.enabled else None
+            self._tables = state["tables"] if state else {}
+            self._tables_id = state["id"] if state else None
+            if state:
+                for table, key, value in self._added(state["id"]):
+                    self._tables.setdefault(table, {})[key] = value
+        return self._tables
+
+    def _added(self, base: str) -> list[tuple[str, Any, Any]]:
+        """Entries appended for the tables.pickle whose id is `base` (any other file's are stale)."""
+        entries = []
+        try:
+            with open(self.folder / "tables.added", "rb") as handle:
+                while True:
+                    record = pickle.load(handle)
+                    if record[0] == base:
+                        entries.extend(record[1])
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, IndexError):
+            pass  # an entry cut short by a crash is lost, not misread: the file ends there
+        return entries
+
+    def _outputs_intact(self) -> bool:
+        """Whether the output folder holds exactly what the last build wrote there (by size and
+        modification time, as git's index does; a folder's time changes when a file is added)."""
+        try:
+            for folder, mtime_ns in self.dirs.items():
+                if os.stat(self.out_dir / folder).st_mtime_ns != mtime_ns:
+                    return False
+            for path, record in self.records.items():
+                st = os.stat(self.out_dir / path)
+                if st.st_size != record.size or st.st_mtime_ns != record.mtime_ns:
+                    return False
+        except OSError:
+            return False
+        return bool(self.records)
+
+    def fingerprint_sources(self, project_dir: Path, folders: Iterable[Path], *extra: Any) -> str:
+        """A digest of every byte a publication is made from (its pyproject.toml and every file in
+        `folders`), with the project's place, this package's code, SOURCE_DATE_EPOCH and `extra`
+        (what the build was asked for). Keeps each file's bytes for the loader (see source)."""
+        h = hashlib.blake2b(digest_size=16)
+        h.update(f"{project_dir}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}\0{self.package}\0{extra!r}\0".encode())
+        config = project_dir / "pyproject.toml"
+        h.update(config.read_bytes() if config.is_file() else b"\0none")
+        for folder in folders:
+            for root, dirs, files in os.walk(folder, followlinks=True):
+                dirs.sort()
+                for name in sorted(files):
+                    path = os.path.join(root, name)
+                    with open(path, "rb") as handle:
+                        data = self.files[path] = handle.read()
+                    h.update(f"\0{path}\0{len(data)}\0".encode() + data)
+        return h.hexdigest()
+
+    def source(self, path: Path) -> bytes | None:
+        """A source file's bytes as fingerprint_sources read them (once a build), if it did."""
+        return self.files.get(str(path))
+
+    def previous_build(self, sources: str) -> tuple[list[Any], tuple, int] | None:
+        """The last build's (outputs, problems, PDF pages), read back from the output folder, if it
+        was made from the same sources (see fingerprint_sources) and its files are all still there."""
+        if not self.intact or self._last is None or self._last[0] != sources:
+            return None
+        from hkai_publish.site import Output  # here: site imports this module
+
+        try:
+            outputs = [Output(path, (self.out_dir / path).read_bytes()) for path in self.records]
+        except OSError:
+            return None
+        self.reused.update(self.records)
+        return outputs, *self._last[1:]
+
+    def key(self, *values: Any) -> str:
+        """The cache key of an output made from `values` (with this package's fingerprint)."""
+        return self.digester.hexdigest(self.package, *values)
+
+    def reuse(self, path: str, key: str) -> bytes | None:
+        """The bytes the last build wrote at `path` if it made them from the same key."""
+        self.keys[path] = key
+        record = self.records.get(path)
+        if not self.intact or record is None or record.key != key:
+            return None
+        try:
+            with open(os.path.join(self.out_dir, path), "rb") as handle:  # no pathlib: 2000 calls a build
+                data = handle.read()
+        except OSError:
+            return None
+        self.reused.add(path)
+        return data
+
+    def within(self, prefix: str) -> CacheView:
+        """This cache as a stage sees it: output paths relative to `prefix` (`site/`, `pdf/`)."""
+        return CacheView(self, prefix)
+
+    def lookup(self, table: str, key: Hashable) -> Any | None:
+        """The value stored under `key` in `table` by this build or (if enabled) an earlier one."""
+        value = self._used.get(table, {}).get(key)  # stored by this build
+        if value is None:
+            value = self._load_tables().get(table, {}).get(key)
+            if value is not None:
+                self._used.setdefault(table, {})[key] = value
+        return value
+
+    def store(self, table: str, key: Hashable, value: Any) -> None:
+        """Keep `value` for the rest of this build, and (if enabled) for the next ones."""
+        self._load_tables()  # first, so that saving keeps what is there
+        self._used.setdefault(table, {})[key] = value
+
+    # -- writing (after the outputs were written) -------------------------------------------
+
+    def unchanged(self, path: str, data: bytes) -> bool:
+        """Whether the last build wrote exactly `data` at `path` and it is still there."""
+        if not self.intact:
+            return False
+        if path in self.reused:
+            return True
+        record = self.records.get(path)
+        return record is not None and record.size == len(data) and record.sha == _sha(data)
+
+    def remember(self, sources: str, problems: tuple, pdf_pages: int) -> None:
+        """This build's sources fingerprint, problems and PDF page count, saved with it."""
+        self._this = (sources, tuple(problems), pdf_pages)
+
+    def still_intact(self) -> bool:
+        """Whether the output folder is still what the last build wrote (asked again under the
+        build lock: another build may have written since this one started, and a build that
+        writes either rewrites the manifest or, without a cache, removes it)."""
+        self.intact = self.intact and self._stat_manifest() == self._manifest_stat
+        return self.intact
+
+    def _stat_manifest(self) -> tuple[int, int, int] | None:
+        try:
+            st = os.stat(self.folder / "manifest.pickle")
+        except OSError:
+            return None
+        return st.st_ino, st.st_size, st.st_mtime_ns
+
+    def save(self, outputs: Iterable[Any]) -> None:
+        """Record what was just written to the output folder, the values used from tables, and
+        what remember() was told."""
+        if not self.enabled:
+            return
+        try:
+            self._save(outputs, self._this)
+        except OSError as exc:  # a cache that cannot be saved costs time on the next build, nothing else
+            log.warning("could not save the build cache in %s: %s", self.folder, exc)
+
+    def _save(self, outputs: Iterable[Any], last: tuple[str, tuple, int] | None) -> None:
+        records, folders = {}, {"."}
+        for output in outputs:
+            old = self.records.get(output.path)
+            if old is not None and output.path in self.reused:  # not written this build
+                sha, size, mtime_ns = old.sha, old.size, old.mtime_ns
+            else:
+                st = os.stat(self.out_dir / output.path)
+                sha, size, mtime_ns = _sha(output.data), st.st_size, st.st_mtime_ns
+            records[output.path] = (self.keys.get(output.path), sha, size, mtime_ns)
+            parent = os.path.dirname(output.path)
+            while parent and parent not in folders:
+                folders.add(parent)
+                parent = os.path.dirname(parent)
+        self.folder.mkdir(exist_ok=True)
+        dirs = {folder: os.stat(self.out_dir / folder).st_mtime_ns for folder in sorted(folders)}
+        self._save_tables()
+        old_records = {path: (r.key, r.sha, r.size, r.mtime_ns) for path, r in self.records.items()}
+        if self.intact and records == old_records and dirs == self.dirs and last == self._last:
+            return  # a build that changed nothing: the manifest is still true
+        manifest = {"format": FORMAT, "package": self.package, "outputs": records, "dirs": dirs, "last": last}
+        _write_atomic(self.folder / "manifest.pickle", pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+    def _save_tables(self) -> None:
+        """Append new entries while the tables are mostly in use; else rewrite them with only
+        the entries this build used, so they do not grow without end."""
+        tables = self._tables or {}
+        new = [(table, key, value) for table, entries in self._used.items() for key, value in entries.items()
+               if key not in tables.get(table, {})]
+        total = sum(len(entries) for entries in tables.values())
+        unused = total - (sum(len(entries) for entries in self._used.values()) - len(new))
+        if not new and not unused:
+            return
+        if self._tables_id and unused <= total // 10:
+            with open(self.folder / "tables.added", "ab") as handle:
+                pickle.dump((self._tables_id, new), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            return
+        base = os.urandom(8).hex()
+        _write_atomic(self.folder / "tables.pickle", pickle.dumps(
+            {"format": FORMAT, "package": self.package, "id": base, "tables": self._used},
+            protocol=pickle.HIGHEST_PROTOCOL))
+        (self.folder / "tables.added").unlink(missing_ok=True)
+
+
+class CacheView:
+    """A BuildCache for one stage, whose output paths lack the stage's folder prefix."""
+
+    def __init__(self, cache: BuildCache, prefix: str):
+        self.cache, self.prefix = cache, prefix
+        self.bytecode = TemplateBytecode(cache)
+
+    def key(self, *values: Any) -> str:
+        return self.cache.key(*values)
+
+    def reuse(self, path: str, key: str) -> bytes | None:
+        return self.cache.reuse(self.prefix + path, key)
+
+
+class TemplateBytecode(jinja2.BytecodeCache):
+    """Compiled Jinja templates, kept in the build cache's tables: compiling the templates costs
+    a rebuild more than rendering the few pages that changed. Jinja checks the source's checksum
+    and the Python version itself."""
+
+    def __init__(self, cache: BuildCache):
+        self.cache = cache
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.cache.lookup("jinja", (bucket.key, bucket.checksum))
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.cache.store("jinja", (bucket.key, bucket.checksum), bucket.bytecode_to_string())
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp.write_bytes(data)
+    os.replace(temp, path)

@@ -1,0 +1,158 @@
+"""Digests of build inputs: the code and libraries that shape the output, values (documents,
+pages, editions), templates with everything they include, and files. Equal digests mean equal
+inputs, across runs and processes: what the build cache (cache.py) keys everything by."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import importlib.metadata
+import sys
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Iterable
+
+import jinja2
+import jinja2.meta
+
+FORMAT = 1
+"""Of the cache's files and keys: bump when their layout changes."""
+
+LIBRARIES = ("jinja2", "markdown", "babel", "pyyaml", "markupsafe", "lxml", "opencc-python-reimplemented")
+"""The libraries whose version shapes the site and the checks' findings (pdf.py adds WeasyPrint's)."""
+
+
+def package_fingerprint() -> str:
+    """This package's code, the Python version and the versions of the libraries in LIBRARIES."""
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in LIBRARIES:
+        try:
+            h.update(f"{name}={importlib.metadata.version(name)}\0".encode())
+        except importlib.metadata.PackageNotFoundError:
+            h.update(f"{name}=?\0".encode())
+    h.update(f"{sys.version}\0{FORMAT}".encode())
+    return h.hexdigest()
+
+
+class Digester:
+    """Stable digests of build inputs: equal digests mean equal values, across runs and processes.
+    Takes text, numbers, dates, paths, sequences, mappings and dataclasses (fields only); anything
+    else is a TypeError, because a value the digest cannot see would make the cache wrong.
+    Dataclass instances are digested once per build: pages share documents, nav items, config."""
+
+    def __init__(self) -> None:
+        self._memo: dict[int, tuple[object, bytes]] = {}
+        self._fields: dict[type, tuple[str, ...]] = {}
+
+    def hexdigest(self, *values: Any) -> str:
+        parts: list[bytes] = []
+        self._feed_all(values, parts)
+        return hashlib.blake2b(b"".join(parts), digest_size=16).hexdigest()
+
+    def seed(self, value: Any, digest: str) -> None:
+        """Take `digest` (of the inputs `value` is a pure function of) as the dataclass `value`'s
+        digest: cheaper than digesting a large value (a page's HTML) again."""
+        self._memo[id(value)] = (value, bytes.fromhex(digest))
+
+    def _dataclass(self, value: Any) -> bytes:
+        known = self._memo.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        kind = type(value)
+        names = self._fields.get(kind)
+        if names is None:
+            names = self._fields[kind] = tuple(f.name for f in dataclasses.fields(value))
+        parts = [b"D", kind.__qualname__.encode(), b"("]
+        self._feed_all([getattr(value, name) for name in names], parts)
+        digest = hashlib.blake2b(b"".join(parts), digest_size=16).digest()
+        self._memo[id(value)] = (value, digest)  # holding the value keeps its id from being reused
+        return digest
+
+    def _feed_all(self, values: Iterable[Any], out: list[bytes]) -> None:
+        # Text and dataclasses handled inline: a page's inputs are a few hundred of them, and
+        # a call per value doubled the time a warm build spent here.
+        for value in values:
+            kind = type(value)
+            if kind is str:
+                data = value.encode("utf-8", "surrogatepass")
+                out.append(b"s%d:" % len(data))
+                out.append(data)
+            elif hasattr(kind, "__dataclass_fields__"):
+                out.append(b"@" + self._dataclass(value))
+            else:
+                self._feed(value, out)
+
+    def _feed(self, value: Any, out: list[bytes]) -> None:
+        kind = type(value)
+        if kind is str or hasattr(kind, "__dataclass_fields__"):
+            self._feed_all((value,), out)
+        elif value is None or kind is bool:
+            out.append(b"N" if value is None else b"T" if value else b"F")
+        elif kind is int or kind is float:
+            out.append(b"n" + repr(value).encode() + b";")
+        elif kind is tuple or kind is list:
+            out.append(b"(")
+            self._feed_all(value, out)
+            out.append(b")")
+        elif kind is dict or kind is MappingProxyType:
+            out.append(b"{")
+            self._feed_all([part for item in value.items() for part in item], out)
+            out.append(b"}")
+        elif kind is bytes:
+            out.append(b"b%d:" % len(value) + value)
+        elif isinstance(value, (dt.date, dt.datetime, dt.time)):
+            out.append(b"t" + kind.__name__.encode() + value.isoformat().encode() + b";")
+        elif isinstance(value, Path):
+            self._feed(("path", str(value)), out)
+        elif isinstance(value, str):  # jinja2's Markup and friends escape differently from str
+            self._feed((kind.__qualname__, str(value)), out)
+        elif isinstance(value, (frozenset, set)):
+            items = sorted(self.hexdigest(item) for item in value)
+            self._feed(("set", *items), out)
+        else:
+            raise TypeError(f"cannot digest a {kind.__qualname__} for the build cache")
+
+
+def template_closure(env: jinja2.Environment, name: str) -> list[str] | None:
+    """`name` and every template it extends, includes or imports, however deep; None when one of
+    them names another by an expression (then any template could matter)."""
+    seen, todo = set(), [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        source, _, _ = env.loader.get_source(env, current)
+        for ref in jinja2.meta.find_referenced_templates(env.parse(source)):
+            if ref is None:
+                return None
+            todo.append(ref)
+    return sorted(seen)
+
+
+def template_fingerprint(env: jinja2.Environment, name: str) -> str:
+    """A digest of the sources a template's output can depend on (all templates where unsure).
+    A template that fails to parse gets a digest of its bytes: rendering it reports the error."""
+    try:
+        names = template_closure(env, name)
+    except (jinja2.TemplateError, OSError):
+        names = None
+    if names is None:
+        names = sorted(env.list_templates())
+    h = hashlib.blake2b(digest_size=16)
+    for each in names:
+        try:
+            source = env.loader.get_source(env, each)[0]
+        except jinja2.TemplateNotFound:
+            source = "\0missing"
+        h.update(each.encode() + b"\0" + source.encode("utf-8", "surrogatepass") + b"\0")
+    return h.hexdigest()
+
+
+def file_fingerprint(path: Path | None) -> str:
+    if path is None or not path.is_file():
+        return "none"
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()

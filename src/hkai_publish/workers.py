@@ -1,0 +1,65 @@
+"""Rendering across processes: the same results, in the same order, as a serial loop."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Any, Callable, Sequence, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+Task = Callable[[Any, Item], Result]
+
+_worker: tuple[Task, Any] | None = None
+"""In a worker process only: the task and the state it inherited from the build by fork."""
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover (not Linux)
+        return os.cpu_count() or 1
+
+
+def run_tasks(task: Task, state: Any, items: Sequence[Item], jobs: int, min_items: int = 2) -> list[Result]:
+    """[task(state, item) for item in items], spread over `jobs` processes when there are at
+    least `min_items` items and the platform can fork. `state` (pages, templates, catalogues)
+    reaches the workers by fork, neither pickled nor copied; items and results are pickled, so
+    keep items small (indexes). A PublishError is raised for the first failing item in order,
+    exactly as the serial loop would."""
+    if jobs <= 1 or len(items) < max(min_items, 2) or "fork" not in multiprocessing.get_all_start_methods():
+        return [task(state, item) for item in items]
+    jobs = min(jobs, len(items))
+    size = -(-len(items) // (jobs * 4))  # a few chunks per worker evens out uneven pages
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs, initializer=_start_worker, initargs=(task, state)) as pool:
+        outcomes = pool.map(_run_chunk, chunks, chunksize=1)
+    results: list[Result] = []
+    for chunk in outcomes:
+        for ok, value in chunk:
+            if not ok:
+                raise value
+            results.append(value)
+    return results
+
+
+def _start_worker(task: Task, state: Any) -> None:
+    global _worker
+    _worker = (task, state)
+
+
+def _run_chunk(items: Sequence[Item]) -> list[tuple[bool, Any]]:
+    from hkai_publish.errors import PublishError
+
+    assert _worker is not None
+    task, state = _worker
+    outcomes: list[tuple[bool, Any]] = []
+    for item in items:
+        try:
+            outcomes.append((True, task(state, item)))
+        except PublishError as exc:
+            outcomes.append((False, exc))
+            break  # the serial loop would stop here too
+    return outcomes

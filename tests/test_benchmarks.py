@@ -1,0 +1,31 @@
+"""The benchmark harness runs end to end on a tiny corpus (peers skipped: they are not test
+dependencies), and its corpus builds with hkai-publish as the shared generator's does."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import REPO, parse_html
+
+
+def test_the_benchmark_harness_runs_and_reports(tmp_path):
+    report, work = tmp_path / "benchmarks.md", tmp_path / "work"
+    result = subprocess.run([sys.executable, str(REPO / "benchmarks" / "run.py"), "--sizes", "5", "--runs", "1",
+                             "--skip-peers", "--long-pdf", "2", "--work", str(work), "--report", str(report)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    text = report.read_text(encoding="utf-8")
+    for scenario in ("full build", "no-op rebuild", "one page edited", "one template edited",
+                     "one catalogue string edited"):
+        assert f"| 5 | {scenario} |" in text
+    assert "python benchmarks/run.py --sizes 5" in text
+    # The real publication and a long Chinese edition, with their pages counted from the PDFs.
+    rows = {line.split(" | ")[0].strip("| "): line.split(" | ") for line in text.splitlines()}
+    assert "nothing cached" in rows and "one Chinese page edited" in rows
+    assert int(rows["real publication, nothing cached"][1]) > 10
+    assert int(rows["long zh-Hant PDF edition, one process"][1]) >= 2
+    # The corpus (front matter with lang, slug and weight) built, in weight order, edits and all.
+    page = parse_html(work / "corpus-5" / "build" / "site" / "zh-hant" / "doc-0002" / "index.html")
+    assert [a.text_content() for a in page.xpath('//nav[@class="sections"]/ol//a')] == [f"文件 000{i}" for i in range(5)]
+    assert "目錄 " in page.xpath('string(//h2[@class="sections-title"])')  # the edited catalogue string

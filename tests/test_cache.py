@@ -1,0 +1,259 @@
+"""The build cache and parallel rendering: a warm build writes exactly what a cold one would,
+whatever changed; a parallel build writes exactly what a serial one would."""
+
+from __future__ import annotations
+
+import posixpath
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import parse_html, write
+from hkai_publish.build import BuildOptions, build
+from hkai_publish.digests import Digester
+from hkai_publish.config import load_config
+from hkai_publish.errors import TemplateError
+from hkai_publish.pages import _relpath
+from hkai_publish.site import NAV_LIMIT
+
+
+def run(project: Path, out: Path, **options) -> dict[str, bytes]:
+    """Build (the site only, unless `only` says otherwise: PDFs have tests of their own below)."""
+    result = build(load_config(project), BuildOptions(out, **{"only": "site", **options}))
+    assert result.written, [str(p) for p in result.problems]
+    return tree(out)
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    """Every file of a build but the cache, by path."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and ".cache" not in p.relative_to(out).parts}
+
+
+def cold(project: Path, tmp_path: Path, **options) -> dict[str, bytes]:
+    out = tmp_path / "cold"
+    shutil.rmtree(out, ignore_errors=True)
+    return run(project, out, cache=False, jobs=1, **options)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+CHANGES = {
+    "page body": lambda p: edit(p / "content/en/ethics.md", "Privacy first.", "Privacy always first."),
+    "page title (other pages' navigation)": lambda p: edit(p / "content/en/intro.md", "title: Introduction",
+                                                           "title: Overview"),
+    "original's headings (translation's anchors)": lambda p: edit(p / "content/en/ethics.md", "## Algorithmic bias",
+                                                                  "## Bias in algorithms"),
+    "slug of a linked page": lambda p: edit(p / "content/en/ethics.md", "order: 2", "order: 2\nslug: ethics-and-law"),
+    "counterpart page": lambda p: edit(p / "content/zh-hant/ethics.md", "私隱優先。", "私隱至上。"),
+    "page template": lambda p: edit(p / "templates/page.html", '<div class="prose">', '<div class="prose" id="text">'),
+    "included template": lambda p: edit(p / "templates/base.html", '<footer class="site-footer">',
+                                        '<footer class="site-footer" id="end">'),
+    "catalogue string": lambda p: edit(p / "locales/zh_Hant_HK/LC_MESSAGES/messages.po", 'msgstr "目錄"',
+                                       'msgstr "目次"'),
+    "config": lambda p: edit(p / "pyproject.toml", 'subtitle = "Navigating Innovation"',
+                             'subtitle = "Charting Innovation"'),
+    "asset": lambda p: (p / "templates/assets/style.css").write_text("body { color: black; }\n"),
+    "new page": lambda p: write(p / "content/en/extra.md", "---\ntitle: Extra\norder: 3\n---\n\nMore.\n"),
+    "deleted page": lambda p: (p / "content/zh-hant/ethics.md").unlink(),
+    "image": lambda p: (p / "content/en/chart.png").write_bytes(b"\x89PNG another"),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_every_kind_of_input_change_reaches_a_warm_build(change, make_project, tmp_path):
+    project = make_project(en={"intro.md": """\
+        ---
+        title: Introduction
+        order: 1
+        ---
+
+        See [the ethics section](ethics.md#data-privacy).
+
+        ![A chart](chart.png)
+        """})
+    write(project / "content/en/chart.png", "PNG")
+    out = tmp_path / "out"
+    before = run(project, out)
+    assert run(project, out) == before  # a warm build of the same sources changes nothing
+
+    CHANGES[change](project)
+    warm = run(project, out)
+
+    assert warm != before, "the change should show in the output"
+    assert warm == cold(project, tmp_path)
+
+
+def test_successive_edits_are_added_to_the_cache_then_compacted(make_project, tmp_path):
+    sections = {f"s{i:02d}.md": f"---\ntitle: Section {i}\norder: {i}\n---\n\nText {i}.\n" for i in range(30)}
+    project, out = make_project(en=sections), tmp_path / "out"
+    run(project, out)
+    seen = set()
+    for i in range(12):
+        edit(project / f"content/en/s{i:02d}.md", f"Text {i}.", f"Text {i}, edited.")
+        assert run(project, out) == cold(project, tmp_path)
+        seen.add((out / ".cache/tables.added").exists())
+    assert seen == {True, False}  # entries were appended, and the tables later rewritten without stale ones
+
+
+def problems(project: Path, out: Path, **options) -> list[str]:
+    result = build(load_config(project), BuildOptions(out, only="site", **options))
+    return [f"{p} ({p.severity})" for p in result.problems]
+
+
+def test_a_warm_build_finds_the_problems_a_cold_build_finds(make_project, tmp_path):
+    project, out = make_project(zh={"intro.md": """\
+        ---
+        title: 引言
+        order: 1
+        ---
+
+        香港是一個繁華的國際都會,「人工智能」發展迅速。
+
+        見[倫理一節](ethics.md#data-privacy)。
+        """}), tmp_path / "out"
+    first = problems(project, out)
+    assert any("zh-punctuation" in p for p in first) and any("parity-headings" in p for p in first)
+    assert problems(project, out) == first
+    edit(project / "content/zh-hant/intro.md", "都會,", "都會，")  # one problem fixed…
+    edit(project / "content/zh-hant/ethics.md", "私隱優先。", "“私隱”優先,")  # …others made, in another page
+    edit(project / "content/en/ethics.md", "Privacy first.", "Privacy first (私隱).")
+    warm = problems(project, out)
+    assert warm != first and warm == problems(project, tmp_path / "cold", cache=False)
+    assert any("zh-quotes" in p for p in warm) and any("en-cjk" in p for p in warm)
+    edit(project / "templates/page.html", '<div class="prose">', '<div class="prose"><a href="gone.css">x</a>')
+    warm = problems(project, out)
+    assert warm == problems(project, tmp_path / "cold", cache=False) and any("missing-asset" in p for p in warm)
+
+
+def test_a_build_without_the_cache_leaves_none_behind_to_mislead_the_next(make_project, tmp_path):
+    project, out = make_project(), tmp_path / "out"
+    run(project, out)
+    edit(project / "content/en/intro.md", "bustling", "busy")
+    run(project, out, cache=False)
+    assert not (out / ".cache").exists()
+    edit(project / "content/en/intro.md", "busy", "lively")
+    assert run(project, out) == cold(project, tmp_path)
+
+
+TAMPERING = {
+    "edited": lambda out: (out / "site/en/ethics/index.html").write_text("tampered"),
+    "added": lambda out: (out / "site/en/stray.html").write_text("not ours"),
+    "deleted": lambda out: (out / "site/zh-hant/index.html").unlink(),
+}
+
+
+@pytest.mark.parametrize("tampering", TAMPERING)
+def test_a_warm_build_repairs_what_was_changed_in_the_output_folder(tampering, make_project, tmp_path):
+    project, out = make_project(), tmp_path / "out"
+    good = run(project, out)
+    TAMPERING[tampering](out)
+    assert run(project, out) == good  # sources unchanged
+    TAMPERING[tampering](out)
+    edit(project / "content/en/intro.md", "bustling", "busy")
+    assert run(project, out) == cold(project, tmp_path)  # sources changed too
+
+
+def test_a_parallel_build_writes_what_a_serial_build_writes(make_project, tmp_path):
+    sections = {f"s{i:02d}.md": f"---\ntitle: Section {i}\norder: {i}\n---\n\n## Part {i}\n\n"
+                                f"See [next](s{(i + 1) % 45:02d}.md#part-{(i + 1) % 45}) and \"quotes\" -- dashes...\n"
+                                + ("In Chinese, 香港.\n" if i % 7 == 0 else "")
+                for i in range(45)}
+    translations = {name: text.replace("Section", "第").replace("See", "見,") for name, text in list(sections.items())[:30]}
+    project = make_project(en=sections, zh=translations)
+    serial = run(project, tmp_path / "serial", cache=False, jobs=1)
+    parallel = run(project, tmp_path / "parallel", cache=False, jobs=2)
+    assert parallel == serial
+    found = problems(project, tmp_path / "p1", cache=False, jobs=1)  # checks too, their findings made by workers
+    assert found == problems(project, tmp_path / "p2", jobs=2)
+    assert {"zh-punctuation", "en-cjk", "parity-missing"} <= {p.split("[")[1].split("]")[0] for p in found}
+    assert len([p for p in serial if p.endswith("index.html")]) > 64  # enough to use the workers
+
+
+def test_a_parallel_build_stops_at_the_error_a_serial_build_stops_at(make_project, tmp_path):
+    sections = {f"s{i:02d}.md": f"---\ntitle: Section {i}\norder: {i}\n---\n\nText {i}.\n" for i in range(45)}
+    project = make_project(en=sections)
+    edit(project / "templates/page.html", "{% block main %}",
+         '{% block main %}{% if page.entry.key in ("s40", "s20") %}{{ page.no_such_thing }}{% endif %}')
+    errors = []
+    for jobs in (1, 2):
+        with pytest.raises(TemplateError) as caught:
+            build(load_config(project), BuildOptions(tmp_path / f"out{jobs}", cache=False, jobs=jobs))
+        errors.append((str(caught.value), caught.value.line))
+    assert errors[0] == errors[1] and "en/s20/index.html" in errors[0][0]
+
+
+@given(st.lists(st.sampled_from(["a", "b", "c", "x.html", ".", ""]), max_size=4),
+       st.lists(st.sampled_from(["a", "b", "c", "x.html", ".", ""]), max_size=4))
+def test_the_fast_relative_path_agrees_with_posixpath(target, base):
+    target, base = "/".join(target).strip("/") or ".", "/".join(base).strip("/") or "."
+    assert _relpath(target, base) == posixpath.relpath(target, base)
+
+
+def test_a_long_publication_lists_the_sections_around_the_page(make_project, tmp_path):
+    sections = {f"s{i:02d}.md": f"---\ntitle: Section {i}\nweight: {100 - i}\n---\n\nText.\n" for i in range(40)}
+    project = make_project(en={"intro.md": None, "ethics.md": None, **sections}, zh={"intro.md": None, "ethics.md": None})
+    out = tmp_path / "out"
+    run(project, out)
+    in_order = [f"Section {39 - i}" for i in range(40)]  # by weight, as Hugo orders them
+    nav = parse_html(out / "site/en/s05/index.html").xpath('//nav[@class="sections"]/ol')[0]
+    start = int(nav.get("start"))
+    assert [a.text_content() for a in nav.xpath("li/a")] == in_order[start - 1:start - 1 + NAV_LIMIT]
+    assert start - 1 + NAV_LIMIT == len(in_order)  # near the end the window stops at the last section
+    assert nav.xpath('li/a[@aria-current="page"]')[0].text_content() == "Section 5"
+    first = parse_html(out / "site/en/s39/index.html").xpath('//nav[@class="sections"]/ol')[0]
+    assert first.get("start") is None and len(first) == NAV_LIMIT
+
+
+def test_digests_tell_values_apart_and_refuse_what_they_cannot_see():
+    from markupsafe import Markup
+
+    digest = Digester().hexdigest
+    assert digest("a", 1) == digest("a", 1)
+    assert len({digest("a<b"), digest(Markup("a<b")), digest(("a<b",)), digest(["a", "<b"]), digest(b"a<b")}) == 5
+    with pytest.raises(TypeError):
+        digest(object())
+
+
+PDF_CHANGES = {
+    "a Chinese page": (lambda p: edit(p / "content/zh-hant/ethics.md", "私隱優先。", "私隱至上。"), {"zh-Hant-HK"}),
+    "the print stylesheet": (lambda p: edit(p / "templates/assets/print.css", "@page", "@page :blank { }\n@page"),
+                             {"en-HK", "zh-Hant-HK"}),
+    "nothing the editions show (the site's template)": (
+        lambda p: edit(p / "templates/page.html", '<div class="prose">', '<div class="prose" id="text">'), set()),
+}
+
+
+@pytest.mark.parametrize("change", PDF_CHANGES)
+def test_only_the_editions_whose_inputs_changed_are_laid_out_again(change, make_project, tmp_path, monkeypatch):
+    from hkai_publish import pdf
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795996800")
+    laid_out = []
+    render_edition = pdf.render_edition
+    monkeypatch.setattr(pdf, "render_edition", lambda config, edition, catalog: (
+        laid_out.append(edition.locale.tag), render_edition(config, edition, catalog))[1])
+    project, out = make_project(), tmp_path / "out"
+    run(project, out, only=None, jobs=1)
+    assert sorted(laid_out) == ["en-HK", "zh-Hant-HK"]
+    laid_out.clear()
+    change_files, expected = PDF_CHANGES[change]
+    change_files(project)
+    warm = run(project, out, only=None, jobs=1)
+    assert set(laid_out) == expected
+    assert warm == cold(project, tmp_path, only=None)
+
+
+def test_the_editions_laid_out_in_parallel_are_those_laid_out_one_by_one(make_project, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795996800")
+    project = make_project()
+    serial = run(project, tmp_path / "serial", only="pdf", cache=False, jobs=1)
+    parallel = run(project, tmp_path / "parallel", only="pdf", cache=False, jobs=2)
+    assert parallel == serial and any(path.endswith(".pdf") for path in serial)
