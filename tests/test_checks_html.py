@@ -1,0 +1,75 @@
+"""The HTML scan behind check_html_outputs: lxml's parser must find what the pure-Python _Html (which
+check_unsafe_markup still uses) finds, on the markup templates and Markdown produce."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import run_cli
+from hkai_publish.checks import _Html, scan_html
+
+VALUES = st.lists(st.sampled_from(["a", "Z", "1", "-", "#", "/", ".", "..", "?", "=", " ", "&amp;", "&lt;",
+                                  "&#35;", "&quot;", "'", "港", "x.md", "https://", "mailto:", "data:"]),
+                  max_size=6).map("".join)
+ATTRIBUTES = st.dictionaries(st.sampled_from(["id", "href", "src", "class", "alt", "title", "lang", "xlink:href"]),
+                             VALUES, max_size=3)
+TEXT = st.sampled_from(["", "words", "港口", " &amp; ", "&lt;a href=x&gt;", "\n", "1 &lt; 2"])
+
+
+def _element(tag: str, attributes: dict[str, str], inner: str) -> str:
+    attrs = "".join(f' {name}="{value}"' for name, value in attributes.items())
+    return f"<{tag}{attrs}>" if tag in ("img", "br", "hr") else f"<{tag}{attrs}>{inner}</{tag}>"
+
+
+def _tree(depth: int):
+    tags = ["div", "p", "a", "span", "section", "nav", "li", "img", "br", "h2", "figure", "code", "svg"]
+    leaf = st.builds(lambda t: t, TEXT)
+    if depth == 0:
+        return leaf
+    child = st.builds(_element, st.sampled_from(tags), ATTRIBUTES,
+                      st.lists(_tree(depth - 1), max_size=3).map("".join))
+    return st.one_of(leaf, child)
+
+
+DOCUMENTS = st.builds(
+    lambda title, html_attrs, body, script: (
+        f"<!DOCTYPE html>\n{_element('html', html_attrs, '')[:-7]}<head><meta charset=\"utf-8\">"
+        + (f"<title>{title}</title>" if title is not None else "")
+        + f"</head><body>{body}{script}</body></html>"),
+    st.one_of(st.none(), TEXT), ATTRIBUTES, st.lists(_tree(3), max_size=4).map("".join),
+    st.sampled_from(["", "<script>var a = '<a href=\"x\" id=\"y\">';</script>", "<style>a[id=x]{}</style>",
+                     "<!-- <a href='gone'> -->", "<svg><title>Chart</title><use href=\"#c\"/></svg>"]))
+
+
+def _old_scan(text: str) -> tuple:
+    html = _Html(text)
+    return html.title, dict(html.ids), [value for _tag, value in html.refs if value]
+
+
+def _new_scan(text: str) -> tuple:
+    title, ids, refs = scan_html(text)
+    return title, ids, [value for value in refs if value]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(DOCUMENTS)
+def test_lxml_finds_the_title_ids_and_urls_that_html_parser_finds(document):
+    assert _new_scan(document) == _old_scan(document)
+
+
+def test_lxml_and_html_parser_agree_on_every_page_of_a_real_build(make_project):
+    project = make_project()
+    assert run_cli("build", "--only", "site", cwd=project).returncode == 0
+    pages = sorted((project / "build" / "site").rglob("*.html"))
+    assert len(pages) > 5
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert _new_scan(text) == _old_scan(text), page
+        assert scan_html(text)[0] and scan_html(text)[2]
+
+
+def test_documents_lxml_refuses_or_finds_empty_are_scanned_too():
+    assert scan_html("") == (None, {}, [])
+    declared = '<?xml version="1.0" encoding="utf-8"?><html><title>T</title><a id="a" href="x.html">'
+    assert scan_html(declared) == ("T", {"a": 1}, ["x.html"])
