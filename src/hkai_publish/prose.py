@@ -16,37 +16,39 @@ ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$|^[ \t]*\|[ \t]*:?-+:?[ \t]*\|[ \t]*$")
 FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
-URL = re.compile(r"(?:https?|ftp)://[^\s<>()\[\]{}\"'，。、；：！？「」『』（）《》]+"
-                 r"|\bwww\.[A-Za-z0-9-]+\.[^\s<>()\[\]{}\"'，。、；：！？「」『』（）《》]+")
+URL = re.compile(r"(?=[fhw])(?:(?:https?|ftp)://[^\s<>()\[\]{}\"'，。、；：！？「」『』（）《》]+"
+                 r"|\bwww\.[A-Za-z0-9-]+\.[^\s<>()\[\]{}\"'，。、；：！？「」『』（）《》]+)")
 ATTR_LIST = re.compile(r"\{:?[ \t]*(?:[#.][\w-]|[\w-]+=)[^{}\n]*\}")
 LANG_VALUE = r"""["']?(?:zh|ja|ko|yue)\b"""
 
-# Spans removed whole: code, comments, autolinks, footnote marks, link definitions, URLs, tags.
-_DROP = [re.compile(p, flags) for p, flags in [
-    (r"<!--.*?-->", re.S),
-    (r"(`+)(?:(?!\1).)+?\1", re.S),
-    (r"<(?:https?|ftp|mailto):[^>\s]*>|<[^@\s<>]+@[^@\s<>]+>", 0),
-    (r"\[\^[^\]\s]+\]:?", 0),
-    (r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S+.*$", re.M),
-    (r"^\*\[[^\]\n]+\]:", re.M),
-    (ATTR_LIST.pattern, 0),
-    (r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>", 0),
-    (r"&(?:[A-Za-z][A-Za-z0-9]*|#\d+|#[xX][0-9A-Fa-f]+);", 0),
-    (URL.pattern, 0),
-    (r"^[ \t]*(?:>[ \t]?)*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+|#{1,6}(?=[ \t]|$)|:[ \t]+)?", re.M),
-    (r"[ \t]+#+[ \t]*$", re.M),
-    (r"^[ \t]*([-*_=])(?:[ \t]*\1){2,}[ \t]*$", re.M),
-    (r"\*{1,3}|~~|(?<!\w)_{1,3}|_{1,3}(?!\w)|\\(?=[!-/:-@\[-`{-~])", 0),
+# Spans removed whole: code, comments, autolinks, footnote marks, link definitions, URLs, tags. Each
+# with a string that all its matches contain, so that a text without it is not searched at all
+# (a lookahead on a pattern's possible first characters does the same inside a text).
+_DROP = [(re.compile(p, flags), needle) for p, flags, needle in [
+    (r"<!--.*?-->", re.S, "<!--"),
+    (r"(`+)(?:(?!\1).)+?\1", re.S, "`"),
+    (r"<(?:https?|ftp|mailto):[^>\s]*>|<[^@\s<>]+@[^@\s<>]+>", 0, "<"),
+    (r"\[\^[^\]\s]+\]:?", 0, "[^"),
+    (r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S+.*$", re.M, "]:"),
+    (r"^\*\[[^\]\n]+\]:", re.M, "]:"),
+    (ATTR_LIST.pattern, 0, "{"),
+    (r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>", 0, "<"),
+    (r"&(?:[A-Za-z][A-Za-z0-9]*|#\d+|#[xX][0-9A-Fa-f]+);", 0, "&"),
+    (URL.pattern, 0, ""),
+    (r"^[ \t]*(?:>[ \t]?)*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+|#{1,6}(?=[ \t]|$)|:[ \t]+)?", re.M, ""),
+    (r"[ \t]+#+[ \t]*$", re.M, "#"),
+    (r"^[ \t]*([-*_=])(?:[ \t]*\1){2,}[ \t]*$", re.M, ""),
+    (r"(?=[*~_\\])(?:\*{1,3}|~~|(?<!\w)_{1,3}|_{1,3}(?!\w)|\\(?=[!-/:-@\[-`{-~]))", 0, ""),
 ]]
 # Links and images keep their text and lose their target: `[text](url "title")`, `[text][ref]`.
 _LINK = re.compile(r"!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\](?:\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)|\[[^\[\]\n]*\])")
 # Explicitly foreign spans (`*香港*{lang=zh-Hant-HK}`, `<span lang="zh-Hant">…</span>`), which the
 # English lint leaves alone.
-_FOREIGN = [
+_FOREIGN = [(pattern, "lang=") for pattern in [
     re.compile(rf"(\*{{1,2}}|_{{1,2}})[^\n]+?\1\{{:?[^{{}}\n]*\blang={LANG_VALUE}[^{{}}\n]*\}}"),
     re.compile(rf"\[[^\[\]]*\]\([^()\n]*\)\{{:?[^{{}}\n]*\blang={LANG_VALUE}[^{{}}\n]*\}}"),
     re.compile(rf"<([A-Za-z]+)\b[^<>]*\blang={LANG_VALUE}[^<>]*>.*?</\1\s*>", re.S),
-]
+]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,23 +79,29 @@ def blank_markup(body: str, drop_foreign: bool = False) -> str:
     if drop_foreign:
         text = _sub_all(_FOREIGN, text)
     text = _sub_all(_DROP[:2], text)
-    text = _LINK.sub(lambda m: _spaces(m.group()[: m.start(1) - m.start()]) + m.group(1)
-                     + _spaces(m.group()[m.end(1) - m.start():]), text)
+    if "[" in text:
+        text = _LINK.sub(lambda m: _spaces(m.group()[: m.start(1) - m.start()]) + m.group(1)
+                         + _spaces(m.group()[m.end(1) - m.start():]), text)
     return _sub_all(_DROP[2:], text)
 
 
 def _blank_urls(text: str) -> str:
-    return URL.sub(lambda m: _spaces(m.group()), text)
+    return URL.sub(_blank, text)
 
 
-def _sub_all(patterns: list[re.Pattern], text: str) -> str:
-    for pattern in patterns:
-        text = pattern.sub(lambda m: _spaces(m.group()), text)
+def _sub_all(patterns: list[tuple[re.Pattern, str]], text: str) -> str:
+    for pattern, needle in patterns:
+        if needle in text:
+            text = pattern.sub(_blank, text)
     return text
 
 
+def _blank(match: re.Match) -> str:
+    return _spaces(match.group())
+
+
 def _spaces(text: str) -> str:
-    return re.sub(r"[^\n]", " ", text)
+    return " " * len(text) if "\n" not in text else re.sub(r"[^\n]", " ", text)
 
 
 def _classify(body: str) -> Iterator[tuple[str, str]]:
