@@ -3,11 +3,13 @@ check_unsafe_markup still uses) finds, on the markup templates and Markdown prod
 
 from __future__ import annotations
 
+import posixpath
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import run_cli
-from hkai_publish.checks import _Html, scan_html
+from hkai_publish.checks import _Html, _resolve_ref, _site_path, scan_html
 
 VALUES = st.lists(st.sampled_from(["a", "Z", "1", "-", "#", "/", ".", "..", "?", "=", " ", "&amp;", "&lt;",
                                   "&#35;", "&quot;", "'", "港", "x.md", "https://", "mailto:", "data:"]),
@@ -73,3 +75,15 @@ def test_documents_lxml_refuses_or_finds_empty_are_scanned_too():
     assert scan_html("") == (None, {}, [])
     declared = '<?xml version="1.0" encoding="utf-8"?><html><title>T</title><a id="a" href="x.html">'
     assert scan_html(declared) == ("T", {"a": 1}, ["x.html"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["..", ".", "a", "b.html", "?q", "#f", "/", "x/", "?", "#", "港"]), min_size=1,
+                max_size=5).map("".join).filter(lambda url: not url.startswith("/")),
+       st.sampled_from(["index.html", "en/index.html", "en/doc/index.html", "en/", "", "a.html"]))
+def test_urls_resolve_as_site_path_resolves_them(url, page):
+    target, _, fragment = url.partition("#")
+    resolved = _site_path(page, target.partition("?")[0]) if target else None
+    index = resolved and posixpath.join(resolved, "index.html")
+    base = page if page.endswith("/") else posixpath.dirname(page)
+    assert _resolve_ref(base, url) == (url, resolved, index, fragment)

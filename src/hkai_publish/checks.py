@@ -156,7 +156,8 @@ def check_html_outputs(config: Config, pages: list[Page], outputs: list[Output],
                 where = (page.document.path, page.document.line_of(anchor)) if page and anchor in page.rendered.html \
                     else _template_location(config, f'id="{anchor}"', path)
                 yield Problem(*where, "duplicate-id", f"id {anchor!r} is used {count} times in {path}")
-        body_refs = {value for value, *_ in _parsed(memo, "", page.rendered.html.encode()).links} if page else set()
+        body_refs = set(remembered(memo, "body-refs", (page.rendered.html,), _local_refs, page.rendered.html,
+                                   table="html")) if page else set()
         for value, resolved, index, fragment in html.links:
             if value in body_refs:
                 continue
@@ -192,17 +193,37 @@ def _parsed(memo: Memo | None, path: str, data: bytes) -> _Parsed:
 
 def _parse(path: str, data: bytes) -> tuple:
     title, ids, refs = scan_html(data.decode("utf-8", "replace"))
-    links = []
-    for value in refs:
-        # An empty URL names the document itself, which exists: nothing to check.
-        if not value or _is_external(value) or value.startswith(("/", "data:")):
-            continue
-        target, _, fragment = value.partition("#")
-        resolved = _site_path(path[len("site/"):], target.partition("?")[0]) if target else None
-        index = resolved and posixpath.join(resolved, "index.html")
-        # Interned: neighbouring pages link to the same pages, and the cache stores each string once.
-        links.append(tuple(sys.intern(part) if part else part for part in (value, resolved, index, fragment)))
-    return title, ids, tuple(links)
+    page = path[len("site/"):]
+    base = page if page.endswith("/") else posixpath.dirname(page)
+    resolved: dict[str, tuple] = {}
+    for value in _local(refs):
+        if value not in resolved:
+            resolved[value] = _resolve_ref(base, value)
+    return title, ids, tuple(resolved[value] for value in _local(refs))
+
+
+def _resolve_ref(base: str, value: str) -> tuple[str, str | None, str | None, str]:
+    """(value, the output it points to, that output's index.html, fragment) of a local URL on a
+    page in folder `base` (as _site_path, for a URL that does not start with /)."""
+    target, _, fragment = value.partition("#")
+    resolved = index = None
+    if target:
+        target = target.partition("?")[0]
+        path = posixpath.normpath(base + "/" + target if base and not base.endswith("/") else base + target)
+        resolved = sys.intern("site/" + ("" if path == "." else path))
+        index = sys.intern(resolved + ("index.html" if resolved.endswith("/") else "/index.html"))
+    # Interned: neighbouring pages link to the same pages, and the cache stores each string once.
+    return sys.intern(value), resolved, index, sys.intern(fragment) if fragment else fragment
+
+
+def _local_refs(html: str) -> Iterable[str]:
+    """The local href and src values of a page's rendered body."""
+    return dict.fromkeys(_local(scan_html(html)[2]))
+
+
+def _local(refs: list[str]) -> Iterable[str]:
+    # An empty URL names the document itself, which exists: nothing to check.
+    return (value for value in refs if value and not _is_external(value) and not value.startswith(("/", "data:")))
 
 
 _LXML = etree.HTMLParser()
