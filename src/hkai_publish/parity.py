@@ -208,8 +208,10 @@ def _urls(pair: Pair) -> Finding:
 
 def _bare_urls(page: Page) -> dict[str, tuple[str, int]]:
     """Normalised URL -> (URL as written, line) of each URL in the text that is no link target."""
-    links = {normalise_url(href) for href in page.rendered.links}
     urls: dict[str, tuple[str, int]] = {}
+    if "://" not in page.document.body and "www." not in page.document.body:
+        return urls  # what every URL has
+    links = {normalise_url(href) for href in page.rendered.links}
     for number, line in source_lines(page.document):
         for match in URL.finditer(line):
             written = match.group().rstrip(".,;:!?")

@@ -4,6 +4,7 @@ Also the source lines of its headings, tables and footnotes, which parity compar
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Iterator
@@ -73,9 +74,12 @@ def document_prose(doc: Document, drop_foreign: bool = False) -> list[Prose]:
     return prose + [Prose(doc.body_line, blank_markup(doc.body, drop_foreign))]
 
 
+@functools.lru_cache(maxsize=16)
 def blank_markup(body: str, drop_foreign: bool = False) -> str:
-    """Markdown source with everything but its words blanked out, line structure kept."""
-    text = "\n".join(line if kind == "text" else "" for kind, line in _classify(body))
+    """Markdown source with everything but its words blanked out, line structure kept. The last
+    few are kept: checks read a document several times in a row (parity both sides, lint and quotes)."""
+    text = "\n".join(line if kind == "text" else "" for kind, line in _classify(body)) if _may_hold_code(body) \
+        else body
     if drop_foreign:
         text = _sub_all(_FOREIGN, text)
     text = _sub_all(_DROP[:2], text)
@@ -104,8 +108,16 @@ def _spaces(text: str) -> str:
     return " " * len(text) if "\n" not in text else re.sub(r"[^\n]", " ", text)
 
 
+def _may_hold_code(body: str) -> bool:
+    """Whether _classify may find code: only after a fence, or on an indented line."""
+    return "```" in body or "~~~" in body or "\n    " in body or "\n\t" in body or body.startswith(("    ", "\t"))
+
+
 def _classify(body: str) -> Iterator[tuple[str, str]]:
     """("text" | "code", line) for every body line: fenced and indented code are code."""
+    if not _may_hold_code(body):
+        yield from (("text", line) for line in body.split("\n"))
+        return
     fence = ""
     in_list = in_code = after_blank = False
     for line in body.split("\n"):
@@ -153,6 +165,8 @@ def heading_lines(doc: Document) -> list[tuple[int, int, str]]:
 
 def table_shapes(doc: Document) -> list[tuple[int, int, int]]:
     """(file line, rows, columns) of each pipe table in the source, its header row counted."""
+    if "|" not in doc.body:
+        return []
     lines = list(source_lines(doc))
     tables = []
     for index, (number, line) in enumerate(lines):
@@ -170,6 +184,8 @@ def table_shapes(doc: Document) -> list[tuple[int, int, int]]:
 def footnote_labels(doc: Document) -> dict[str, int]:
     """Footnote label -> file line of its definition."""
     labels: dict[str, int] = {}
+    if "[^" not in doc.body:
+        return labels
     for number, line in source_lines(doc):
         match = FOOTNOTE_DEF.match(line)
         if match:
