@@ -73,6 +73,7 @@ def test_blank_markup_matches_the_reference_on_this_publication():
 
 
 # Figures as they were read before one pass served both stated_figures and known_values.
+_DIGITS = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?!\d)|\d+)(\.\d+)?")
 _EN_WORD = re.compile(r"\b(" + "|".join(sorted(figures.EN_WORDS, key=len, reverse=True)) + r")(?:-("
                       + "|".join(figures._UNITS[1:10]) + r"))?\b", re.I)
 
@@ -90,3 +91,4 @@ def test_figures_are_read_as_before(text, chinese):
     for figure, _glued, plain in figures._digit_figures(text, chinese):
         assert plain == figures._decimal(figures.DIGITS.match(ascii_text, figure.offset).group())
     assert [m.span() for m in figures.EN_NUMBER_WORD.finditer(text)] == [m.span() for m in _EN_WORD.finditer(text)]
+    assert [m.span() for m in figures.DIGITS.finditer(ascii_text)] == [m.span() for m in _DIGITS.finditer(ascii_text)]

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 from hkai_publish.config import Config
 from hkai_publish.content import Document
 from hkai_publish.errors import Problem, counted, location
-from hkai_publish.figures import read_figures
+from hkai_publish.figures import read_figures, word_values
 from hkai_publish.memo import remembered
 from hkai_publish.prose import URL, document_prose, footnote_labels, heading_lines, source_lines, table_shapes
 from hkai_publish.site import Output, Page
@@ -179,6 +179,11 @@ def _figures(pair: Pair) -> Finding:
     ours = [read_figures(p.text, pair.target.locale.is_cjk) for p in our_prose]
     their_values = set().union(*(values for _, values in theirs))
     our_values = set().union(*(values for _, values in ours))
+    # Numbers in words are read only when a figure is not among the other edition's digits.
+    if any(figure.value not in our_values for stated, _ in theirs for figure in stated):
+        our_values.update(*(word_values(p.text, pair.target.locale.is_cjk) for p in our_prose))
+    if any(figure.value not in their_values for stated, _ in ours for figure in stated):
+        their_values.update(*(word_values(p.text, pair.source.locale.is_cjk) for p in their_prose))
     reported: set[Decimal] = set()
     for prose, (stated, _) in zip(their_prose, theirs):
         for figure in stated:
