@@ -23,29 +23,31 @@ ATTR_LIST = re.compile(r"\{:?[ \t]*(?:[#.][\w-]|[\w-]+=)[^{}\n]*\}")
 LANG_VALUE = r"""["']?(?:zh|ja|ko|yue)\b"""
 
 # Spans removed whole: code, comments, autolinks, footnote marks, link definitions, URLs, tags. Each
-# with a string that all its matches contain, so that a text without it is not searched at all
-# (a lookahead on a pattern's possible first characters does the same inside a text).
-_DROP = [(re.compile(p, flags), needle) for p, flags, needle in [
-    (r"<!--.*?-->", re.S, "<!--"),
-    (r"(`+)(?:(?!\1).)+?\1", re.S, "`"),
-    (r"<(?:https?|ftp|mailto):[^>\s]*>|<[^@\s<>]+@[^@\s<>]+>", 0, "<"),
-    (r"\[\^[^\]\s]+\]:?", 0, "[^"),
-    (r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S+.*$", re.M, "]:"),
-    (r"^\*\[[^\]\n]+\]:", re.M, "]:"),
-    (ATTR_LIST.pattern, 0, "{"),
-    (r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>", 0, "<"),
-    (r"&(?:[A-Za-z][A-Za-z0-9]*|#\d+|#[xX][0-9A-Fa-f]+);", 0, "&"),
-    (URL.pattern, 0, ""),
-    (r"^[ \t]*(?:>[ \t]?)*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+|#{1,6}(?=[ \t]|$)|:[ \t]+)?", re.M, ""),
-    (r"[ \t]+#+[ \t]*$", re.M, "#"),
-    (r"^[ \t]*([-*_=])(?:[ \t]*\1){2,}[ \t]*$", re.M, ""),
-    (r"(?=[*~_\\])(?:\*{1,3}|~~|(?<!\w)_{1,3}|_{1,3}(?!\w)|\\(?=[!-/:-@\[-`{-~]))", 0, ""),
+# with the strings one of which all its matches contain, so that a text without them is not searched
+# (a lookahead on a pattern's possible first characters does the same inside a text, and on a line's
+# first character spares the empty match at the start of every line).
+_DROP = [(re.compile(p, flags), needles) for p, flags, needles in [
+    (r"<!--.*?-->", re.S, ("<!--",)),
+    (r"(`+)(?:(?!\1).)+?\1", re.S, ("`",)),
+    (r"<(?:https?|ftp|mailto):[^>\s]*>|<[^@\s<>]+@[^@\s<>]+>", 0, ("<",)),
+    (r"\[\^[^\]\s]+\]:?", 0, ("[^",)),
+    (r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S+.*$", re.M, ("]:",)),
+    (r"^\*\[[^\]\n]+\]:", re.M, ("]:",)),
+    (ATTR_LIST.pattern, 0, ("{",)),
+    (r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>", 0, ("<",)),
+    (r"&(?:[A-Za-z][A-Za-z0-9]*|#\d+|#[xX][0-9A-Fa-f]+);", 0, ("&",)),
+    (URL.pattern, 0, ("://", "www.")),
+    (r"^(?=[ \t>*+\-#:]|\d)[ \t]*(?:>[ \t]?)*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+|#{1,6}(?=[ \t]|$)|:[ \t]+)?", re.M, ("",)),
+    (r"#+[ \t]*$", re.M, ("#",)),  # closing hashes: see _blank_closing_hashes
+    (r"^(?=[ \t\-*_=])[ \t]*([-*_=])(?:[ \t]*\1){2,}[ \t]*$", re.M, ("",)),
+    (r"(?=[*~_\\])(?:\*{1,3}|~~|(?<!\w)_{1,3}|_{1,3}(?!\w)|\\(?=[!-/:-@\[-`{-~]))", 0, ("",)),
 ]]
+CLOSING_HASHES = _DROP[11][0]
 # Links and images keep their text and lose their target: `[text](url "title")`, `[text][ref]`.
 _LINK = re.compile(r"!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\](?:\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)|\[[^\[\]\n]*\])")
 # Explicitly foreign spans (`*香港*{lang=zh-Hant-HK}`, `<span lang="zh-Hant">…</span>`), which the
 # English lint leaves alone.
-_FOREIGN = [(pattern, "lang=") for pattern in [
+_FOREIGN = [(pattern, ("lang=",)) for pattern in [
     re.compile(rf"(\*{{1,2}}|_{{1,2}})[^\n]+?\1\{{:?[^{{}}\n]*\blang={LANG_VALUE}[^{{}}\n]*\}}"),
     re.compile(rf"\[[^\[\]]*\]\([^()\n]*\)\{{:?[^{{}}\n]*\blang={LANG_VALUE}[^{{}}\n]*\}}"),
     re.compile(rf"<([A-Za-z]+)\b[^<>]*\blang={LANG_VALUE}[^<>]*>.*?</\1\s*>", re.S),
@@ -93,11 +95,29 @@ def _blank_urls(text: str) -> str:
     return URL.sub(_blank, text)
 
 
-def _sub_all(patterns: list[tuple[re.Pattern, str]], text: str) -> str:
-    for pattern, needle in patterns:
-        if needle in text:
+def _sub_all(patterns: list[tuple[re.Pattern, tuple[str, ...]]], text: str) -> str:
+    for pattern, needles in patterns:
+        if pattern is CLOSING_HASHES:
+            text = _blank_closing_hashes(text)
+        elif any(needle in text for needle in needles):
             text = pattern.sub(_blank, text)
     return text
+
+
+def _blank_closing_hashes(text: str) -> str:
+    """As re.sub(r"[ \t]+#+[ \t]*$", blanks, text, flags=re.M), the closing #s of headings, but
+    searching for the #s first: the regex tries every space of the text."""
+    if "#" not in text:
+        return text
+    pieces, done = [], 0
+    for match in CLOSING_HASHES.finditer(text):
+        start = match.start()
+        while start > done and text[start - 1] in " \t":
+            start -= 1
+        if start < match.start():
+            pieces += [text[done:start], " " * (match.end() - start)]
+            done = match.end()
+    return "".join(pieces) + text[done:] if pieces else text
 
 
 def _blank(match: re.Match) -> str:
