@@ -117,7 +117,7 @@ def _by_line(prose: Prose, found: Iterable) -> Iterator[tuple[int, list]]:
 def simplified_characters(text: str) -> Iterator[tuple[int, str, str, str]]:
     """(offset, character, context, Hong Kong form) of each Simplified-only character."""
     simplified, candidates = opencc_tables()
-    if simplified.isdisjoint(text) and IN_CONTEXT.isdisjoint(text):
+    if simplified.isdisjoint(text) and not any(char in text for char in IN_CONTEXT):
         return  # most text: decided at C speed
     suspects = [i for i, char in enumerate(text) if char in simplified or char in IN_CONTEXT]
     if not suspects:
