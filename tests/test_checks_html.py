@@ -1,15 +1,19 @@
-"""The HTML scan behind check_html_outputs: lxml's parser must find what the pure-Python _Html (which
-check_unsafe_markup still uses) finds, on the markup templates and Markdown produce."""
+"""How the checks read HTML quickly: lxml for check_html_outputs, a regex for check_unsafe_markup
+where the markup is plain. Each must find exactly what the pure-Python html.parser (_Html) finds."""
 
 from __future__ import annotations
 
 import posixpath
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import run_cli
-from hkai_publish.checks import _Html, _resolve_ref, _site_path, scan_html
+from hkai_publish.checks import _PLAIN_MARKUP, _Html, _resolve_ref, _site_path, markup_attributes, scan_html
+from hkai_publish.content import Document
+from hkai_publish.locales import parse_locale
+from hkai_publish.markdown import MarkdownRenderer
 
 VALUES = st.lists(st.sampled_from(["a", "Z", "1", "-", "#", "/", ".", "..", "?", "=", " ", "&amp;", "&lt;",
                                   "&#35;", "&quot;", "'", "港", "x.md", "https://", "mailto:", "data:"]),
@@ -87,3 +91,36 @@ def test_urls_resolve_as_site_path_resolves_them(url, page):
     index = resolved and posixpath.join(resolved, "index.html")
     base = page if page.endswith("/") else posixpath.dirname(page)
     assert _resolve_ref(base, url) == (url, resolved, index, fragment)
+
+
+# check_unsafe_markup reads a page body's attributes by regex where the markup is as Python-Markdown
+# writes it, else with html.parser: both must read the same, on Markdown built to smuggle script in.
+ATTACKS = ["word ", "\n\n", "[link](x.md)", "![img](a.png)", "{onclick=alert(1)}", "{: style=\"color:red\"}",
+           "{: #id .cls}", "{ OnMouseOver='x' }", "{data=javascript:x}", "{href=\"&#106;avascript:x\"}",
+           "[x](javascript:alert(1))", "[x](JaVa\tScRiPt:1)", "![a](data:image/png;base64,xx)",
+           "<script>alert(1)</script>", "<b onclick=x>", "&amp;", "&lt;a href=x&gt;", "`<i>`", "## Head {#h}\n",
+           "[^1]\n\n[^1]: note\n", "*[HTML]: Hyper\n", "HTML", "> quote\n", "```\n<a href=x>\n```\n", "\n- item",
+           "<!-- c -->", "[t](u \"ti\"tle\")", "\n|a|b|\n|-|-|\n|1|2|\n"]
+renderer = MarkdownRenderer()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(ATTACKS), max_size=12).map("".join))
+def test_markdown_bodies_attributes_are_read_as_html_parser_reads_them(markdown):
+    html = renderer.render(Document(Path("x.md"), "x", parse_locale("en-HK"), {"title": "x"}, markdown, 1, "0")).html
+    assert markup_attributes(html) == _Html(html).attributes
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(DOCUMENTS)
+def test_any_markup_attributes_are_read_as_html_parser_reads_them(document):
+    assert markup_attributes(document) == _Html(document).attributes
+
+
+def test_markup_the_regex_cannot_vouch_for_goes_to_html_parser():
+    for html in ['<p><SCRIPT>x = "<a href=\'javascript:1\'>"</SCRIPT></p>', "<a href='javascript:1'>x</a>",
+                 '<a onclick=x href="y">', "<!-- <a href=\"x\" onclick=\"y\"> -->", '<a href="x"\nonclick="y">']:
+        assert not _PLAIN_MARKUP.fullmatch(html)
+        assert markup_attributes(html) == _Html(html).attributes
+    assert markup_attributes('<p><a HREF="&#106;avascript:x" OnClick="y">t</a><br /></p>') == \
+        [("a", "href", "javascript:x"), ("a", "onclick", "y")]

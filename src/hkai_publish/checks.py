@@ -20,6 +20,7 @@ import re
 import sys
 from collections import Counter
 from dataclasses import dataclass
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Callable, Iterable
@@ -129,7 +130,7 @@ def check_unsafe_markup(config: Config, pages: list[Page], outputs: list[Output]
 
 def _unsafe_markup(page: Page) -> Iterable[Problem]:
     doc = page.document
-    for tag, name, value in _Html(page.rendered.html).attributes:
+    for tag, name, value in markup_attributes(page.rendered.html):
         if name.startswith("on") or name in ("style", "srcdoc"):
             yield Problem(doc.path, doc.line_of(name), "unsafe-html",
                           f"attribute {name}= on <{tag}> is refused: scripts and styles in content need "
@@ -137,6 +138,29 @@ def _unsafe_markup(page: Page) -> Iterable[Problem]:
         elif name in URL_ATTRIBUTES and not _safe_url(tag, value):
             yield Problem(doc.path, doc.line_of(value[:40]), "unsafe-html",
                           f"URL {value[:40]!r} in <{tag} {name}> is refused: only http(s), mailto and tel links")
+
+
+# Markup as Python-Markdown writes it: text without "<", start tags with double-quoted attributes
+# (the serializer escapes <, > and " in values), end tags; no comment, no element whose content
+# html.parser reads as raw text. There, each "<" and a letter opens a tag, and a regex reads its
+# attributes exactly as html.parser does, five times faster.
+_PLAIN_ATTRIBUTES = r'(?: [a-zA-Z_:][-a-zA-Z0-9_:.]*="[^"<>]*")*'
+_PLAIN_MARKUP = re.compile(rf"(?:[^<]+|<[a-zA-Z][a-zA-Z0-9]*{_PLAIN_ATTRIBUTES} ?/?>|</[a-zA-Z][a-zA-Z0-9]*>)*")
+_PLAIN_START = re.compile(rf"<([a-zA-Z][a-zA-Z0-9]*)({_PLAIN_ATTRIBUTES}) ?/?>")
+_PLAIN_ATTRIBUTE = re.compile(r' ([a-zA-Z_:][-a-zA-Z0-9_:.]*)="([^"<>]*)"')
+RAW_TEXT = frozenset({"script", "style", "textarea", "title", "iframe", "noembed", "noframes", "noscript", "xmp",
+                      "plaintext", *HTMLParser.CDATA_CONTENT_ELEMENTS})
+
+
+def markup_attributes(html: str) -> list[tuple[str, str, str]]:
+    """(tag, attribute, value) of each attribute in `html`, as html.parser reads them (_Html):
+    plain markup (_PLAIN_MARKUP) by regex, anything else by _Html itself."""
+    if _PLAIN_MARKUP.fullmatch(html):
+        tags = [(match.group(1).lower(), match.group(2)) for match in _PLAIN_START.finditer(html)]
+        if RAW_TEXT.isdisjoint(tag for tag, _ in tags):
+            return [(tag, name.lower(), unescape(value)) for tag, attributes in tags
+                    for name, value in _PLAIN_ATTRIBUTE.findall(attributes)]
+    return _Html(html).attributes
 
 
 def check_html_outputs(config: Config, pages: list[Page], outputs: list[Output],
