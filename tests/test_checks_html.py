@@ -124,3 +124,9 @@ def test_markup_the_regex_cannot_vouch_for_goes_to_html_parser():
         assert markup_attributes(html) == _Html(html).attributes
     assert markup_attributes('<p><a HREF="&#106;avascript:x" OnClick="y">t</a><br /></p>') == \
         [("a", "href", "javascript:x"), ("a", "onclick", "y")]
+
+
+def test_markup_that_is_not_plain_is_told_at_once():
+    # Without possessive repeats, the regex tried every split of the text: 30 characters took seconds.
+    for html in ["word " * 20000 + "<!", "<p>word <b>bold</b> </p>" * 5000 + "<", '<a href="x"' * 5000 + " onclick=y>"]:
+        assert not _PLAIN_MARKUP.fullmatch(html)
