@@ -208,14 +208,14 @@ class BuildCache:
 
     # -- writing (after the outputs were written) -------------------------------------------
 
-    def unchanged(self, path: str, data: bytes) -> bool:
-        """Whether the last build wrote exactly `data` at `path` and it is still there."""
+    def unchanged(self, output: Any) -> bool:
+        """Whether the last build wrote exactly this output (a site.Output) and it is still there."""
         if not self.intact:
             return False
-        if path in self.reused:
+        if output.path in self.reused:
             return True
-        record = self.records.get(path)
-        return record is not None and record.size == len(data) and record.sha == _sha(data)
+        record = self.records.get(output.path)
+        return record is not None and record.size == output.length and record.sha == output.digest
 
     def remember(self, sources: str, problems: tuple, pdf_pages: int) -> None:
         """This build's sources fingerprint, problems and PDF page count, saved with it."""
@@ -253,7 +253,7 @@ class BuildCache:
                 sha, size, mtime_ns = old.sha, old.size, old.mtime_ns
             else:
                 st = os.stat(self.out_dir / output.path)
-                sha, size, mtime_ns = _sha(output.data), st.st_size, st.st_mtime_ns
+                sha, size, mtime_ns = output.digest, st.st_size, st.st_mtime_ns
             records[output.path] = (self.keys.get(output.path), sha, size, mtime_ns)
             parent = os.path.dirname(output.path)
             while parent and parent not in folders:
@@ -318,10 +318,6 @@ class TemplateBytecode(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.cache.store("jinja", (bucket.key, bucket.checksum), bucket.bytecode_to_string())
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _dump_atomic(path: Path, value: Any) -> None:
