@@ -32,7 +32,8 @@ def run_tasks(task: Task, state: Any, items: Sequence[Item], jobs: int, min_item
     if jobs <= 1 or len(items) < max(min_items, 2) or "fork" not in multiprocessing.get_all_start_methods():
         return [task(state, item) for item in items]
     jobs = min(jobs, len(items))
-    size = -(-len(items) // (jobs * 4))  # a few chunks per worker evens out uneven pages
+    # Several chunks per worker even out uneven pages, and bound what each worker copies (below).
+    size = -(-len(items) // (jobs * 8))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     context = multiprocessing.get_context("fork")
     # A worker shares the build's memory with this process until it writes to a page of it, and
