@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 CONFIG = """\
 [tool.hkai-publish]
-title = "Hong Kong's Evolving Landscape in Artificial Intelligence"
+title = "Hong Kong’s Evolving Landscape in Artificial Intelligence"
 subtitle = "Navigating Innovation"
 base_url = "https://example.org/hkai/"
 pdf_name = "brochure"

@@ -55,7 +55,7 @@ def test_extract_collects_templates_settings_and_code_deterministically(fresh, m
     base = (fresh / "templates/base.html").read_text(encoding="utf-8").splitlines()
     line = next(n for n, text in enumerate(base, 1) if '_("Contents")' in text)
     assert ("templates/base.html", line) in contents.locations
-    title = pot.get("Hong Kong's Evolving Landscape in Artificial Intelligence")
+    title = pot.get("Hong Kong’s Evolving Landscape in Artificial Intelligence")
     assert title.locations == [("pyproject.toml", 2)] and "title" in title.auto_comments[0]
     assert pot.get("Back to the text").locations[0][0] == "hkai_publish/pages.py"
     plural = pot.get(("%(count)s page", "%(count)s pages"))

@@ -30,7 +30,7 @@ ZH_LONG = {"ethics.md": ZH["ethics.md"] + "\n" + "\n".join(
     f"        第{n}段討論數據、同意與問責如何在實際情況中互相配合，以及這對市民有何影響。\n" for n in range(40))
     + "\n        " + "「甲」、乙，（丙）；《丁》：戊。" * 40 + "\n"}
 EDITIONS = {"en": "en-HK", "zh-hant": "zh-Hant-HK"}
-TITLES = {"en": "Hong Kong's Evolving Landscape in Artificial Intelligence", "zh-hant": "香港人工智能發展新格局"}
+TITLES = {"en": "Hong Kong’s Evolving Landscape in Artificial Intelligence", "zh-hant": "香港人工智能發展新格局"}
 OUTLINES = {
     "en": [("Contents", []), ("Introduction", [("Why it matters", [])]),
            ("Ethical Considerations", [("Data privacy", []), ("Algorithmic bias", [])])],

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 from hkai_publish.config import Config
 from hkai_publish.content import Document
 from hkai_publish.errors import Problem, counted, location
-from hkai_publish.figures import known_values, stated_figures
+from hkai_publish.figures import read_figures, word_values
 from hkai_publish.memo import remembered
 from hkai_publish.prose import URL, document_prose, footnote_labels, heading_lines, source_lines, table_shapes
 from hkai_publish.site import Output, Page
@@ -175,19 +175,25 @@ def _tables(pair: Pair) -> Finding:
 
 def _figures(pair: Pair) -> Finding:
     their_prose, our_prose = document_prose(pair.source), document_prose(pair.target)
-    source_cjk, target_cjk = pair.source.locale.is_cjk, pair.target.locale.is_cjk
-    their_values = set().union(*(known_values(p.text, source_cjk) for p in their_prose))
-    our_values = set().union(*(known_values(p.text, target_cjk) for p in our_prose))
+    theirs = [read_figures(p.text, pair.source.locale.is_cjk) for p in their_prose]
+    ours = [read_figures(p.text, pair.target.locale.is_cjk) for p in our_prose]
+    their_values = set().union(*(values for _, values in theirs))
+    our_values = set().union(*(values for _, values in ours))
+    # Numbers in words are read only when a figure is not among the other edition's digits.
+    if any(figure.value not in our_values for stated, _ in theirs for figure in stated):
+        our_values.update(*(word_values(p.text, pair.target.locale.is_cjk) for p in our_prose))
+    if any(figure.value not in their_values for stated, _ in ours for figure in stated):
+        their_values.update(*(word_values(p.text, pair.source.locale.is_cjk) for p in their_prose))
     reported: set[Decimal] = set()
-    for prose in their_prose:
-        for figure in stated_figures(prose.text, source_cjk):
+    for prose, (stated, _) in zip(their_prose, theirs):
+        for figure in stated:
             if figure.value not in our_values and figure.value not in reported:
                 reported.add(figure.value)
                 line = prose.line_at(figure.offset)
                 yield (pair.target_line(line, prose.where), "parity-figures",
                        f"the original states {figure.written!r} ({pair.where(line)}); this page does not")
-    for prose in our_prose:
-        for figure in stated_figures(prose.text, target_cjk):
+    for prose, (stated, _) in zip(our_prose, ours):
+        for figure in stated:
             if figure.value not in their_values and figure.value not in reported:
                 reported.add(figure.value)
                 yield (prose.line_at(figure.offset), "parity-figures",
@@ -207,8 +213,10 @@ def _urls(pair: Pair) -> Finding:
 
 def _bare_urls(page: Page) -> dict[str, tuple[str, int]]:
     """Normalised URL -> (URL as written, line) of each URL in the text that is no link target."""
-    links = {normalise_url(href) for href in page.rendered.links}
     urls: dict[str, tuple[str, int]] = {}
+    if "://" not in page.document.body and "www." not in page.document.body:
+        return urls  # what every URL has
+    links = {normalise_url(href) for href in page.rendered.links}
     for number, line in source_lines(page.document):
         for match in URL.finditer(line):
             written = match.group().rstrip(".,;:!?")

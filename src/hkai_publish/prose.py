@@ -4,6 +4,7 @@ Also the source lines of its headings, tables and footnotes, which parity compar
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Iterator
@@ -16,37 +17,41 @@ ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$|^[ \t]*\|[ \t]*:?-+:?[ \t]*\|[ \t]*$")
 FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
-URL = re.compile(r"(?:https?|ftp)://[^\s<>()\[\]{}\"'，。、；：！？「」『』（）《》]+"
-                 r"|\bwww\.[A-Za-z0-9-]+\.[^\s<>()\[\]{}\"'，。、；：！？「」『』（）《》]+")
+URL = re.compile(r"(?=[fhw])(?:(?:https?|ftp)://[^\s<>()\[\]{}\"'，。、；：！？「」『』（）《》]+"
+                 r"|\bwww\.[A-Za-z0-9-]+\.[^\s<>()\[\]{}\"'，。、；：！？「」『』（）《》]+)")
 ATTR_LIST = re.compile(r"\{:?[ \t]*(?:[#.][\w-]|[\w-]+=)[^{}\n]*\}")
 LANG_VALUE = r"""["']?(?:zh|ja|ko|yue)\b"""
 
-# Spans removed whole: code, comments, autolinks, footnote marks, link definitions, URLs, tags.
-_DROP = [re.compile(p, flags) for p, flags in [
-    (r"<!--.*?-->", re.S),
-    (r"(`+)(?:(?!\1).)+?\1", re.S),
-    (r"<(?:https?|ftp|mailto):[^>\s]*>|<[^@\s<>]+@[^@\s<>]+>", 0),
-    (r"\[\^[^\]\s]+\]:?", 0),
-    (r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S+.*$", re.M),
-    (r"^\*\[[^\]\n]+\]:", re.M),
-    (ATTR_LIST.pattern, 0),
-    (r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>", 0),
-    (r"&(?:[A-Za-z][A-Za-z0-9]*|#\d+|#[xX][0-9A-Fa-f]+);", 0),
-    (URL.pattern, 0),
-    (r"^[ \t]*(?:>[ \t]?)*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+|#{1,6}(?=[ \t]|$)|:[ \t]+)?", re.M),
-    (r"[ \t]+#+[ \t]*$", re.M),
-    (r"^[ \t]*([-*_=])(?:[ \t]*\1){2,}[ \t]*$", re.M),
-    (r"\*{1,3}|~~|(?<!\w)_{1,3}|_{1,3}(?!\w)|\\(?=[!-/:-@\[-`{-~])", 0),
+# Spans removed whole: code, comments, autolinks, footnote marks, link definitions, URLs, tags. Each
+# with the strings one of which all its matches contain, so that a text without them is not searched
+# (a lookahead on a pattern's possible first characters does the same inside a text, and on a line's
+# first character spares the empty match at the start of every line).
+_DROP = [(re.compile(p, flags), needles) for p, flags, needles in [
+    (r"<!--.*?-->", re.S, ("<!--",)),
+    (r"(`+)(?:(?!\1).)+?\1", re.S, ("`",)),
+    (r"<(?:https?|ftp|mailto):[^>\s]*>|<[^@\s<>]+@[^@\s<>]+>", 0, ("<",)),
+    (r"\[\^[^\]\s]+\]:?", 0, ("[^",)),
+    (r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S+.*$", re.M, ("]:",)),
+    (r"^\*\[[^\]\n]+\]:", re.M, ("]:",)),
+    (ATTR_LIST.pattern, 0, ("{",)),
+    (r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>", 0, ("<",)),
+    (r"&(?:[A-Za-z][A-Za-z0-9]*|#\d+|#[xX][0-9A-Fa-f]+);", 0, ("&",)),
+    (URL.pattern, 0, ("://", "www.")),
+    (r"^(?=[ \t>*+\-#:]|\d)[ \t]*(?:>[ \t]?)*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+|#{1,6}(?=[ \t]|$)|:[ \t]+)?", re.M, ("",)),
+    (r"#+[ \t]*$", re.M, ("#",)),  # closing hashes: see _blank_closing_hashes
+    (r"^(?=[ \t\-*_=])[ \t]*([-*_=])(?:[ \t]*\1){2,}[ \t]*$", re.M, ("",)),
+    (r"(?=[*~_\\])(?:\*{1,3}|~~|(?<!\w)_{1,3}|_{1,3}(?!\w)|\\(?=[!-/:-@\[-`{-~]))", 0, ("",)),
 ]]
+CLOSING_HASHES = _DROP[11][0]
 # Links and images keep their text and lose their target: `[text](url "title")`, `[text][ref]`.
 _LINK = re.compile(r"!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\](?:\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)|\[[^\[\]\n]*\])")
 # Explicitly foreign spans (`*香港*{lang=zh-Hant-HK}`, `<span lang="zh-Hant">…</span>`), which the
 # English lint leaves alone.
-_FOREIGN = [
+_FOREIGN = [(pattern, ("lang=",)) for pattern in [
     re.compile(rf"(\*{{1,2}}|_{{1,2}})[^\n]+?\1\{{:?[^{{}}\n]*\blang={LANG_VALUE}[^{{}}\n]*\}}"),
     re.compile(rf"\[[^\[\]]*\]\([^()\n]*\)\{{:?[^{{}}\n]*\blang={LANG_VALUE}[^{{}}\n]*\}}"),
     re.compile(rf"<([A-Za-z]+)\b[^<>]*\blang={LANG_VALUE}[^<>]*>.*?</\1\s*>", re.S),
-]
+]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,33 +76,68 @@ def document_prose(doc: Document, drop_foreign: bool = False) -> list[Prose]:
     return prose + [Prose(doc.body_line, blank_markup(doc.body, drop_foreign))]
 
 
+@functools.lru_cache(maxsize=16)
 def blank_markup(body: str, drop_foreign: bool = False) -> str:
-    """Markdown source with everything but its words blanked out, line structure kept."""
-    text = "\n".join(line if kind == "text" else "" for kind, line in _classify(body))
+    """Markdown source with everything but its words blanked out, line structure kept. The last
+    few are kept: checks read a document several times in a row (parity both sides, lint and quotes)."""
+    text = "\n".join(line if kind == "text" else "" for kind, line in _classify(body)) if _may_hold_code(body) \
+        else body
     if drop_foreign:
         text = _sub_all(_FOREIGN, text)
     text = _sub_all(_DROP[:2], text)
-    text = _LINK.sub(lambda m: _spaces(m.group()[: m.start(1) - m.start()]) + m.group(1)
-                     + _spaces(m.group()[m.end(1) - m.start():]), text)
+    if "[" in text:
+        text = _LINK.sub(lambda m: _spaces(m.group()[: m.start(1) - m.start()]) + m.group(1)
+                         + _spaces(m.group()[m.end(1) - m.start():]), text)
     return _sub_all(_DROP[2:], text)
 
 
 def _blank_urls(text: str) -> str:
-    return URL.sub(lambda m: _spaces(m.group()), text)
+    return URL.sub(_blank, text)
 
 
-def _sub_all(patterns: list[re.Pattern], text: str) -> str:
-    for pattern in patterns:
-        text = pattern.sub(lambda m: _spaces(m.group()), text)
+def _sub_all(patterns: list[tuple[re.Pattern, tuple[str, ...]]], text: str) -> str:
+    for pattern, needles in patterns:
+        if pattern is CLOSING_HASHES:
+            text = _blank_closing_hashes(text)
+        elif any(needle in text for needle in needles):
+            text = pattern.sub(_blank, text)
     return text
 
 
+def _blank_closing_hashes(text: str) -> str:
+    """As re.sub(r"[ \t]+#+[ \t]*$", blanks, text, flags=re.M), the closing #s of headings, but
+    searching for the #s first: the regex tries every space of the text."""
+    if "#" not in text:
+        return text
+    pieces, done = [], 0
+    for match in CLOSING_HASHES.finditer(text):
+        start = match.start()
+        while start > done and text[start - 1] in " \t":
+            start -= 1
+        if start < match.start():
+            pieces += [text[done:start], " " * (match.end() - start)]
+            done = match.end()
+    return "".join(pieces) + text[done:] if pieces else text
+
+
+def _blank(match: re.Match) -> str:
+    return _spaces(match.group())
+
+
 def _spaces(text: str) -> str:
-    return re.sub(r"[^\n]", " ", text)
+    return " " * len(text) if "\n" not in text else re.sub(r"[^\n]", " ", text)
+
+
+def _may_hold_code(body: str) -> bool:
+    """Whether _classify may find code: only after a fence, or on an indented line."""
+    return "```" in body or "~~~" in body or "\n    " in body or "\n\t" in body or body.startswith(("    ", "\t"))
 
 
 def _classify(body: str) -> Iterator[tuple[str, str]]:
     """("text" | "code", line) for every body line: fenced and indented code are code."""
+    if not _may_hold_code(body):
+        yield from (("text", line) for line in body.split("\n"))
+        return
     fence = ""
     in_list = in_code = after_blank = False
     for line in body.split("\n"):
@@ -145,6 +185,8 @@ def heading_lines(doc: Document) -> list[tuple[int, int, str]]:
 
 def table_shapes(doc: Document) -> list[tuple[int, int, int]]:
     """(file line, rows, columns) of each pipe table in the source, its header row counted."""
+    if "|" not in doc.body:
+        return []
     lines = list(source_lines(doc))
     tables = []
     for index, (number, line) in enumerate(lines):
@@ -162,6 +204,8 @@ def table_shapes(doc: Document) -> list[tuple[int, int, int]]:
 def footnote_labels(doc: Document) -> dict[str, int]:
     """Footnote label -> file line of its definition."""
     labels: dict[str, int] = {}
+    if "[^" not in doc.body:
+        return labels
     for number, line in source_lines(doc):
         match = FOOTNOTE_DEF.match(line)
         if match:
