@@ -19,6 +19,7 @@ from hkai_publish.build import BuildOptions, build
 from hkai_publish.config import load_config
 from hkai_publish.content import load_document, load_documents
 from hkai_publish.errors import PublishError
+from hkai_publish.files import Spool
 from hkai_publish.locales import parse_locale
 from hkai_publish.markdown import render_markdown
 
@@ -155,3 +156,24 @@ def test_two_builds_at_once_leave_one_whole_build(tmp_path):
         assert [p.wait(timeout=300) for p in processes] == [0] * 4, [p.stderr.read() for p in processes]
         assert snapshot(out, cache=False) in expected
         assert sorted(p.name for p in out.parent.iterdir()) == [".build.lock", "build"]
+
+
+def test_pages_waiting_on_disk_are_cleared_after_failed_and_killed_builds(tmp_path):
+    """A build's pages wait in a folder beside build/ until it is written: a failed build removes
+    it, and one left by a killed build is removed by the next, never one a running build holds."""
+    project = write_project(tmp_path / "p")
+    dead = project / ".build.render-killed"
+    (dead / "site").mkdir(parents=True)
+    (dead / "site" / "index.html").write_text("half a build", encoding="utf-8")
+    running = Spool(project / "build")
+    try:
+        assert cli("build", "--only", "site", "--project", str(project)).wait(timeout=300) == 0
+        assert not dead.exists() and running.folder.is_dir()
+    finally:
+        running.discard()
+    good = snapshot(project / "build")
+    (project / "templates" / "page.html").write_text("{% if %}", encoding="utf-8")
+    failed = cli("build", "--only", "site", "--project", str(project))
+    assert failed.wait(timeout=300) == 1 and "page.html" in failed.stderr.read()
+    assert snapshot(project / "build") == good
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".build")) == [".build.lock"]

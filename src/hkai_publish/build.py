@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import logging
 import os
@@ -18,6 +19,7 @@ from hkai_publish.checks import run_checks, sorted_problems
 from hkai_publish.config import Config
 from hkai_publish.content import load_documents, pair_documents
 from hkai_publish.errors import Problem, PublishError, display_path, problems_fail, report_problems
+from hkai_publish.files import Spool, remove_dead_spools
 from hkai_publish.pages import make_pages
 from hkai_publish.pdf import RenderedPdfs, render_pdfs
 from hkai_publish.site import Output, render_site
@@ -47,6 +49,7 @@ class BuildOptions:
 @dataclass(frozen=True, slots=True)
 class BuildResult:
     outputs: tuple[Output, ...] = ()
+    """What was built: the pages' bytes are read from the output folder once it is written."""
     problems: tuple[Problem, ...] = field(default_factory=tuple)
     written: bool = False
     pdf_pages: int = 0
@@ -80,13 +83,26 @@ def build(config: Config, options: BuildOptions) -> BuildResult:
         outputs, problems, pdf_pages = previous
         failed = BuildResult(tuple(outputs), problems).failed(options.strict)
         return BuildResult(tuple(outputs), problems, written=not failed, pdf_pages=pdf_pages)
+    # Pages rendered for the site wait on disk (not for --only pdf, which writes no site).
+    spool = Spool(options.out_dir) if options.write and options.only != "pdf" else None
+    try:
+        return _render_and_write(config, options, cache, sources, spool)
+    finally:
+        if spool is not None:
+            spool.discard()
+
+
+def _render_and_write(config: Config, options: BuildOptions, cache: BuildCache, sources: str,
+                      spool: Spool | None) -> BuildResult:
+    """The stages of a build whose sources changed since the last one."""
     jobs = options.jobs or default_jobs()
     documents = load_documents(config, cache)
     entries = pair_documents(config, documents)
     catalogs = load_catalogs(config)
     pages = make_pages(config, entries, catalogs, cache, jobs)
     # The site is rendered even for --only pdf: it is quick, and the checks read it.
-    site = [prefixed("site/", o) for o in render_site(config, pages, catalogs, cache.within("site/"), jobs)]
+    site = [prefixed("site/", o) for o in render_site(config, pages, catalogs, cache.within("site/"), jobs,
+                                                      spool.within("site/") if spool else None)]
     pdfs = render_pdfs(config, pages, catalogs, cache.within(""), jobs) if options.only != "site" \
         else RenderedPdfs((), (), 0)
     # The site links each edition at site/pdf/, so a deployed site/ carries its PDFs.
@@ -100,7 +116,7 @@ def build(config: Config, options: BuildOptions) -> BuildResult:
     # Everything is rendered and checked: now write, all at once.
     keep = (lambda path: part_of(path) != options.only) if options.only else None
     cache.remember(sources, problems, pdfs.page_count)
-    write_outputs(options.out_dir, outputs, keep, cache)
+    write_outputs(options.out_dir, outputs, keep, cache, spool)
     return BuildResult(tuple(outputs), problems, written=True, pdf_pages=pdfs.page_count)
 
 
@@ -125,7 +141,7 @@ def previous_outputs(out_dir: Path, keep, cache: BuildCache | None = None) -> li
 
 
 def prefixed(prefix: str, output: Output) -> Output:
-    return Output(prefix + output.path, output.data)
+    return dataclasses.replace(output, path=prefix + output.path)
 
 
 def check_out_dir(config: Config, out_dir: Path, parts: set[str] | None = None) -> None:
@@ -145,17 +161,19 @@ def check_out_dir(config: Config, out_dir: Path, parts: set[str] | None = None) 
 
 
 def write_outputs(out_dir: Path, outputs: list[Output], keep: Callable[[str], bool] | None = None,
-                  cache: BuildCache | None = None) -> None:
+                  cache: BuildCache | None = None, spool: Spool | None = None) -> None:
     """Write every output so that a reader (or a failed build) never sees a half-written build:
     into a fresh folder swapped into place, or, where `cache` vouches that out_dir is exactly
     what the last build wrote, only the changed files, each replaced whole once all are written.
     A lock beside out_dir makes two builds started at once take turns: the last to finish wins,
     whole. `keep` carries over the previous build's files it accepts (read under the lock, so
-    never from a half-swapped folder). The cache is saved under the lock too."""
+    never from a half-swapped folder). The cache is saved under the lock too. Outputs already
+    in `spool` are where they belong: the spool is the fresh folder."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with _locked(out_dir.parent / f".{out_dir.name}.lock"):
         _remove_leftovers(out_dir)
+        remove_dead_spools(out_dir)
         # Another build may have written since this one looked: trust the folder only if it did not.
         in_place = cache is not None and cache.still_intact()
         outputs = outputs + (previous_outputs(out_dir, keep, cache if in_place else None) if keep else [])
@@ -163,22 +181,20 @@ def write_outputs(out_dir: Path, outputs: list[Output], keep: Callable[[str], bo
         if len(set(paths)) != len(paths):
             twice = sorted({p for p in paths if paths.count(p) > 1})
             raise PublishError(f"two outputs claim the same path: {', '.join(twice)}")
-        changed = [o for o in outputs if not (in_place and cache.unchanged(o.path, o.data))]
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+        changed = [o for o in outputs if not (in_place and cache.unchanged(o))]
+        own = Spool(out_dir) if spool is None else None
+        spool = spool or own
         try:
             for output in changed:
-                target = (staging / output.path).resolve()
-                if not target.is_relative_to(staging) or target == staging:
-                    raise PublishError(f"refusing to write outside the output folder: {output.path}")
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(output.data)
+                if output.file != spool.path(output.path):
+                    spool.keep(output.path, output.data)
             if in_place:
-                _replace(staging, out_dir, changed, set(cache.records) - set(paths))
+                _replace(spool.folder, out_dir, changed, set(cache.records) - set(paths))
             else:  # the cache's tables stay true whatever the folder held; not without a cache
-                _swap(staging, out_dir, keep_cache=cache is not None and cache.enabled)
+                _swap(spool.folder, out_dir, keep_cache=cache is not None and cache.enabled)
         finally:
-            if staging.exists():
-                shutil.rmtree(staging, ignore_errors=True)
+            if own is not None:
+                own.discard()
         if cache is not None:
             cache.save(outputs)
 

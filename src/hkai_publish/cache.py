@@ -151,8 +151,10 @@ class BuildCache:
         return h.hexdigest()
 
     def source(self, path: Path) -> bytes | None:
-        """A source file's bytes as fingerprint_sources read them (once a build), if it did."""
-        return self.files.get(str(path))
+        """A source file's bytes as fingerprint_sources read them (once a build), if it did. Handed
+        over once: the loader keeps what it needs of them, and all of them together are as large
+        as the content folder."""
+        return self.files.pop(str(path), None)
 
     def previous_build(self, sources: str) -> tuple[list[Any], tuple, int] | None:
         """The last build's (outputs, problems, PDF pages), read back from the output folder, if it
@@ -206,14 +208,14 @@ class BuildCache:
 
     # -- writing (after the outputs were written) -------------------------------------------
 
-    def unchanged(self, path: str, data: bytes) -> bool:
-        """Whether the last build wrote exactly `data` at `path` and it is still there."""
+    def unchanged(self, output: Any) -> bool:
+        """Whether the last build wrote exactly this output (a site.Output) and it is still there."""
         if not self.intact:
             return False
-        if path in self.reused:
+        if output.path in self.reused:
             return True
-        record = self.records.get(path)
-        return record is not None and record.size == len(data) and record.sha == _sha(data)
+        record = self.records.get(output.path)
+        return record is not None and record.size == output.length and record.sha == output.digest
 
     def remember(self, sources: str, problems: tuple, pdf_pages: int) -> None:
         """This build's sources fingerprint, problems and PDF page count, saved with it."""
@@ -251,7 +253,7 @@ class BuildCache:
                 sha, size, mtime_ns = old.sha, old.size, old.mtime_ns
             else:
                 st = os.stat(self.out_dir / output.path)
-                sha, size, mtime_ns = _sha(output.data), st.st_size, st.st_mtime_ns
+                sha, size, mtime_ns = output.digest, st.st_size, st.st_mtime_ns
             records[output.path] = (self.keys.get(output.path), sha, size, mtime_ns)
             parent = os.path.dirname(output.path)
             while parent and parent not in folders:
@@ -264,7 +266,7 @@ class BuildCache:
         if self.intact and records == old_records and dirs == self.dirs and last == self._last:
             return  # a build that changed nothing: the manifest is still true
         manifest = {"format": FORMAT, "package": self.package, "outputs": records, "dirs": dirs, "last": last}
-        _write_atomic(self.folder / "manifest.pickle", pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
+        _dump_atomic(self.folder / "manifest.pickle", manifest)
 
 
     def _save_tables(self) -> None:
@@ -282,9 +284,8 @@ class BuildCache:
                 pickle.dump((self._tables_id, new), handle, protocol=pickle.HIGHEST_PROTOCOL)
             return
         base = os.urandom(8).hex()
-        _write_atomic(self.folder / "tables.pickle", pickle.dumps(
-            {"format": FORMAT, "package": self.package, "id": base, "tables": self._used},
-            protocol=pickle.HIGHEST_PROTOCOL))
+        _dump_atomic(self.folder / "tables.pickle",
+                     {"format": FORMAT, "package": self.package, "id": base, "tables": self._used})
         (self.folder / "tables.added").unlink(missing_ok=True)
 
 
@@ -319,12 +320,11 @@ class TemplateBytecode(jinja2.BytecodeCache):
         self.cache.store("jinja", (bucket.key, bucket.checksum), bucket.bytecode_to_string())
 
 
-def _sha(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
+def _dump_atomic(path: Path, value: Any) -> None:
+    """Pickle `value` into `path`, whole or not at all; streamed, since the tables' pickle is as
+    large as the site."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.write_bytes(data)
+    with open(temp, "wb") as handle:
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(temp, path)

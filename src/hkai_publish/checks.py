@@ -14,7 +14,6 @@ only `--strict` (the editions disagree, or the language is off). By check id:
 from __future__ import annotations
 
 import difflib
-import hashlib
 import posixpath
 import re
 import sys
@@ -169,7 +168,7 @@ def check_html_outputs(config: Config, pages: list[Page], outputs: list[Output],
                        memo: Memo | None = None) -> Iterable[Problem]:
     """Every HTML file: a title, unique ids, and local links and assets that exist (the pages'
     own Markdown links are check_links' job, reported at their source line)."""
-    parsed = {o.path: _parsed(memo, o.path, o.data) for o in outputs if o.path.endswith(".html")}
+    parsed = {o.path: _parsed(memo, o) for o in outputs if o.path.endswith(".html")}
     written = {o.path for o in outputs}
     by_output = {"site/" + p.output_path: p for p in pages}
     missing: dict[str, list[str]] = {}
@@ -210,16 +209,16 @@ class _Parsed:
     fragment) of each local href and src."""
 
 
-def _parsed(memo: Memo | None, path: str, data: bytes) -> _Parsed:
-    """The HTML document at output `path`, parsed, or as an earlier build parsed the same bytes."""
-    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-    return _Parsed(*remembered(memo, "html", (path, digest), _parse, path, data, table="html",
+def _parsed(memo: Memo | None, output: Output) -> _Parsed:
+    """The HTML document `output`, parsed, or as an earlier build parsed the same bytes. Its bytes
+    are read only to parse them: a site's pages wait on disk (see files.Spool)."""
+    return _Parsed(*remembered(memo, "html", (output.path, output.digest), _parse, output, table="html",
                                missing=("(deferred)", {}, ())))
 
 
-def _parse(path: str, data: bytes) -> tuple:
-    title, ids, refs = scan_html(data.decode("utf-8", "replace"))
-    page = path[len("site/"):]
+def _parse(output: Output) -> tuple:
+    title, ids, refs = scan_html(output.data.decode("utf-8", "replace"))
+    page = output.path[len("site/"):]
     base = page if page.endswith("/") else posixpath.dirname(page)
     resolved: dict[str, tuple] = {}
     for value in _local(refs):

@@ -1,10 +1,15 @@
-"""Reading sources safely (UTF-8 with a clear error, paths that stay inside their folder), and the
-few writes the translator commands make to sources."""
+"""Reading sources safely (UTF-8 with a clear error, paths that stay inside their folder), the
+few writes the translator commands make to sources, and the folder a build's outputs wait in."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import fcntl
+import hashlib
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from hkai_publish.errors import PublishError
@@ -47,3 +52,65 @@ def source_date() -> dt.datetime:
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
     return dt.datetime.now(tz=dt.timezone.utc).replace(microsecond=0)
+
+
+def digest(data: bytes) -> str:
+    """The digest the build cache and the checks know a file's bytes by."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class Spool:
+    """A folder beside the output folder where rendered pages wait, on disk rather than in memory,
+    until the build is checked and written: then it becomes the new output folder (or its files
+    replace their old versions), and a failed build discards it. It stays locked while its build
+    runs, so that another build removes it only once its build died (see remove_dead_spools)."""
+
+    def __init__(self, out_dir: Path):
+        out_dir = out_dir.resolve()
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.render-", dir=out_dir.parent))
+        self._lock = os.open(self.folder, os.O_RDONLY)
+        fcntl.flock(self._lock, fcntl.LOCK_EX)
+        self.prefix = ""
+        """Of the paths given to keep() (a stage's outputs lack the stage's folder, `site/`)."""
+
+    def within(self, prefix: str) -> Spool:
+        """This spool as a stage sees it: paths relative to `prefix`."""
+        view = copy.copy(self)
+        view.prefix = self.prefix + prefix
+        return view
+
+    def path(self, path: str) -> Path:
+        """Where the output at `path` (relative to the output folder) waits; refused outside it."""
+        target = (self.folder / path).resolve()
+        if not target.is_relative_to(self.folder) or target == self.folder:
+            raise PublishError(f"refusing to write outside the output folder: {path}")
+        return target
+
+    def keep(self, path: str, data: bytes) -> Path:
+        """Write `data` for the output at prefix + `path`; where it was written."""
+        target = self.path(self.prefix + path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        return target
+
+    def discard(self) -> None:
+        """Remove what is left of the folder (nothing once it became the output folder), and unlock."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+        os.close(self._lock)
+
+
+def remove_dead_spools(out_dir: Path) -> None:
+    """The spools of builds of `out_dir` that were killed: a running build's spool is locked."""
+    for folder in out_dir.parent.glob(f".{out_dir.name}.render-*"):
+        try:
+            handle = os.open(folder, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            shutil.rmtree(folder, ignore_errors=True)
+        except BlockingIOError:
+            pass
+        finally:
+            os.close(handle)

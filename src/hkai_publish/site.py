@@ -16,6 +16,7 @@ from hkai_publish.digests import file_fingerprint, template_fingerprint
 from hkai_publish.catalogs import LoadedCatalog
 from hkai_publish.config import Config
 from hkai_publish.errors import TemplateError
+from hkai_publish.files import Spool, digest
 from hkai_publish.locales import Locale
 from hkai_publish.pages import Page, link_resolver, make_pages, page_path, relative_url  # noqa: F401 (re-exported)
 from hkai_publish.workers import run_tasks
@@ -23,10 +24,32 @@ from hkai_publish.workers import run_tasks
 
 @dataclass(frozen=True, slots=True)
 class Output:
-    """One file of the build: its path relative to the output folder, and its bytes."""
+    """One file of the build: its path relative to the output folder, and its bytes, or the file
+    they wait in (see files.Spool) with their digest and size: a large site's pages together
+    take more memory than all the rest of a build."""
 
     path: str
-    data: bytes
+    body: bytes | None
+    file: Path | None = None
+    sha: str = ""
+    size: int = 0
+
+    @classmethod
+    def spooled(cls, spool: Spool, path: str, data: bytes) -> Output:
+        """An output kept at `path` in `spool` (where its path lacks the spool's prefix, `site/`)."""
+        return cls(path, None, spool.keep(path, data), digest(data), len(data))
+
+    @property
+    def data(self) -> bytes:
+        return self.body if self.body is not None else self.file.read_bytes()
+
+    @property
+    def digest(self) -> str:
+        return self.sha or digest(self.data)
+
+    @property
+    def length(self) -> int:
+        return self.size if self.body is None else len(self.body)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,15 +152,16 @@ class _Book:
 
 
 def render_site(config: Config, pages: list[Page], catalogs: Mapping[str, LoadedCatalog],
-                cache: CacheView | None = None, jobs: int = 1) -> list[Output]:
+                cache: CacheView | None = None, jobs: int = 1, spool: Spool | None = None) -> list[Output]:
     """Every file of build/site: pages, home pages, language choice, 404s, sitemap, robots, assets.
-    `cache` (scoped to site/) supplies pages whose inputs are unchanged since the last build."""
+    `cache` (scoped to site/) supplies pages whose inputs are unchanged since the last build;
+    pages rendered anew wait in `spool` (scoped to site/), if given, rather than in memory."""
     bytecode = cache.bytecode if cache else None
     envs = {loc.tag: make_environment(config, catalogs[loc.tag], bytecode) for loc in config.locales}
     default_env = envs[config.default_locale.tag]
     book = _Book(config, pages)
     inputs = [book.inputs(i, p) for same in book.by_locale.values() for i, p in enumerate(same)]
-    outputs = _render_pages(envs, catalogs, inputs, cache, jobs)
+    outputs = _render_pages(envs, catalogs, inputs, cache, jobs, spool)
     for locale in config.locales:
         home = page_path(locale)
         context = _common_context(config, book, locale, home, None)
@@ -155,7 +179,7 @@ def render_site(config: Config, pages: list[Page], catalogs: Mapping[str, Loaded
 
 
 def _render_pages(envs: Mapping[str, jinja2.Environment], catalogs: Mapping[str, LoadedCatalog],
-                  inputs: list[PageInputs], cache: CacheView | None, jobs: int) -> list[Output]:
+                  inputs: list[PageInputs], cache: CacheView | None, jobs: int, spool: Spool | None) -> list[Output]:
     """page.html for every page: reused where its key is unchanged, the rest across `jobs` cores."""
     outputs: list[Output | None] = [None] * len(inputs)
     if cache is not None:
@@ -166,15 +190,16 @@ def _render_pages(envs: Mapping[str, jinja2.Environment], catalogs: Mapping[str,
             data = cache.reuse(each.page.output_path, key)
             outputs[i] = Output(each.page.output_path, data) if data is not None else None
     todo = [i for i, output in enumerate(outputs) if output is None]
-    for i, output in zip(todo, run_tasks(_render_page, (envs, inputs), todo, jobs, MIN_PARALLEL)):
+    for i, output in zip(todo, run_tasks(_render_page, (envs, inputs, spool), todo, jobs, MIN_PARALLEL)):
         outputs[i] = output
     return outputs  # type: ignore[return-value]
 
 
-def _render_page(state: tuple[Mapping[str, jinja2.Environment], list[PageInputs]], index: int) -> Output:
-    envs, inputs = state
+def _render_page(state: tuple[Mapping[str, jinja2.Environment], list[PageInputs], Spool | None], index: int) -> Output:
+    envs, inputs, spool = state
     page = inputs[index].page
-    return _render(envs[page.locale.tag], "page.html", page.output_path, _page_context(inputs[index]))
+    output = _render(envs[page.locale.tag], "page.html", page.output_path, _page_context(inputs[index]))
+    return Output.spooled(spool, output.path, output.data) if spool else output
 
 
 def _edition(config: Config, catalog: LoadedCatalog) -> dict[str, Any]:

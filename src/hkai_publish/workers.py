@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from typing import Any, Callable, Sequence, TypeVar
@@ -31,11 +32,19 @@ def run_tasks(task: Task, state: Any, items: Sequence[Item], jobs: int, min_item
     if jobs <= 1 or len(items) < max(min_items, 2) or "fork" not in multiprocessing.get_all_start_methods():
         return [task(state, item) for item in items]
     jobs = min(jobs, len(items))
-    size = -(-len(items) // (jobs * 4))  # a few chunks per worker evens out uneven pages
+    # Several chunks per worker even out uneven pages, and bound what each worker copies (below).
+    size = -(-len(items) // (jobs * 8))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_start_worker, initargs=(task, state)) as pool:
-        outcomes = pool.map(_run_chunk, chunks, chunksize=1)
+    # A worker shares the build's memory with this process until it writes to a page of it, and
+    # merely reading an object writes its reference count: each worker copies what it reads, so
+    # each takes one chunk and exits. Frozen, the build's objects are not visited by the collector.
+    gc.freeze()
+    try:
+        with context.Pool(jobs, _start_worker, (task, state), maxtasksperchild=1) as pool:
+            outcomes = pool.map(_run_chunk, chunks, chunksize=1)
+    finally:
+        gc.unfreeze()
     results: list[Result] = []
     for chunk in outcomes:
         for ok, value in chunk:
