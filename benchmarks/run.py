@@ -147,7 +147,7 @@ def versions(peers: dict[str, list[str]]) -> dict[str, str]:
         except (OSError, IndexError, subprocess.SubprocessError):
             return "?"
 
-    found = {"hkai-publish": first_line([sys.executable, "-m", "hkai_publish", "--version"])
+    found = {"hkai-publish": first_line([sys.executable, "-m", "hkai_publish", "--version"]).rpartition("version ")[2]
              + f" ({first_line(['git', '-C', str(REPO), 'describe', '--always', '--dirty'])})",
              "Python": platform.python_version()}
     if "pelican" in peers:
@@ -270,7 +270,7 @@ def report(results: list[Result], sizes: list[int], meta: dict[str, str], comman
     lines = [f"Measured {meta['date']} on {meta['machine']}; load average {meta['load']} before the run.",
              "", "Versions: " + ", ".join(f"{k} {v}" for k, v in meta["versions"].items()) + ".",
              f"Corpus: {meta['generator']}.", "", "Reproduce:", "", "```sh", command, "```", ""]
-    lines += ["| documents per language | scenario | hkai-publish | peak RSS | Pelican | Hugo | hkai-publish ÷ Pelican | ÷ Hugo |",
+    lines += ["| documents per language | scenario | hkai-publish | peak memory | Pelican | Hugo | hkai-publish ÷ Pelican | ÷ Hugo |",
               "|---:|---|---:|---:|---:|---:|---:|---:|"]
     for n in sizes:
         pelican, hugo = by.get(("Pelican", "full build", n)), by.get(("Hugo", "full build", n))
@@ -284,7 +284,7 @@ def report(results: list[Result], sizes: list[int], meta: dict[str, str], comman
                          f"{ratio_p} | {ratio_h} |")
     real = [r for r in results if r.scenario.startswith("real publication")]
     if real:
-        lines += ["", "| the real publication | hkai-publish | peak RSS |", "|---|---:|---:|"]
+        lines += ["", "| the real publication | hkai-publish | peak memory |", "|---|---:|---:|"]
         lines += [f"| {r.scenario.removeprefix('real publication, ')} | {fmt(r.median)} | {r.peak:.0f} MB |" for r in real]
     printed = [r for r in results if r.pdf_pages and r.median]
     if printed:

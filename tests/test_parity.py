@@ -44,12 +44,13 @@ def test_different_figures_do_not_match(english, chinese):
     assert not all(f.value in values for f in stated_figures(english, False))
 
 
-@pytest.mark.parametrize("english", ["sıx firms", "SİX firms", "ſeven thouſand firms", "Seven Thousand firms"])
+@pytest.mark.parametrize("english", ["sıx firms", "SİX firms", "ſeven thouſand firms", "5 bıllion firms",
+                                     "Seven Thousand firms"])
 def test_number_words_are_ascii_words_and_lookalike_letters_do_not_crash(english):
     # Unicode case-insensitive matching once let "sıx" through as a number word, and looking it
     # up failed with a KeyError: a traceback for an odd letter in the text.
     assert known_values(english, False) >= ({7, 1000, 7000} if english.startswith("Seven") else set())
-    assert [f.written for f in stated_figures(f"{english} in 2017", False)] == ["2017"]
+    assert [f.written for f in stated_figures(f"{english} in 2017", False)][-1] == "2017"
 
 
 def test_names_with_digits_and_list_numbers_are_not_figures():

@@ -13,7 +13,7 @@ _ASCII = str.maketrans("０１２３４５６７８９％", "0123456789%")
 FULL_WIDTH = re.compile("[０-９％]")
 # The lookahead, which the number implies, lets the search skip to digits (three times faster).
 DIGITS = re.compile(r"(?=\d)(?<![\d.,])(\d{1,3}(?:,\d{3})+(?!\d)|\d+)(\.\d+)?")
-EN_SCALE = re.compile(r"[ \t-]*(thousand|million|billion|trillion|bn)\b", re.I | re.A)
+EN_SCALE = re.compile(r"[ \t-]*(thousand|million|billion|trillion|bn)\b", re.I)
 ZH_SCALE = re.compile(r"[ \t]*[多餘余]?([十百千萬万億亿兆]+)")
 # A number glued to letters is part of a name (5G, H100, COVID-19), not a figure; an ordinal or a
 # decade (21st, 1990s) is a figure.
@@ -36,7 +36,7 @@ EN_WORDS = {**{w: i for i, w in enumerate(_UNITS)}, **{w: 20 + 10 * i for i, w i
 # The lookahead only says what the words start with: it spares trying every word at every word.
 EN_NUMBER_WORD = re.compile(r"\b(?=[" + "".join(sorted({w[0] for w in EN_WORDS})) + r"])("
                             + "|".join(sorted(EN_WORDS, key=len, reverse=True)) +
-                            r")(?:-(" + "|".join(_UNITS[1:10]) + r"))?\b", re.I | re.A)
+                            r")(?:-(" + "|".join(_UNITS[1:10]) + r"))?\b", re.I)
 SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12, "bn": 10**9}
 
 
@@ -79,10 +79,15 @@ def word_values(text: str, chinese: bool) -> set[Decimal]:
         return {_zh_value(run.group()) for run in ZH_NUMERAL.finditer(text)}
     values = set()
     for match in EN_NUMBER_WORD.finditer(text):
-        value = EN_WORDS[match.group(1).casefold()] + (_UNITS.index(match.group(2).casefold()) if match.group(2) else 0)
+        # Matched without regard to case, Unicode's way: "sıx" (dotless ı) matches "six" too but
+        # folds to no key; such lookalikes are not number words.
+        tens, unit = EN_WORDS.get(match.group(1).casefold()), (match.group(2) or "").casefold()
+        if tens is None or (unit and unit not in _UNITS):
+            continue
+        value = tens + (_UNITS.index(unit) if unit else 0)
         values.add(Decimal(value))
         scale = EN_SCALE.match(text, match.end())
-        if scale:
+        if scale and scale.group(1).casefold() in SCALES:
             values.add(Decimal(value) * SCALES[scale.group(1).casefold()])
     return values
 
@@ -114,7 +119,7 @@ def _decimal(digits: str) -> Decimal:
 
 def _scale(word: str, chinese: bool) -> int:
     if not chinese:
-        return SCALES[word.casefold()]
+        return SCALES.get(word.casefold(), 1)  # a lookalike ("bıllion") scales nothing
     product = 1
     for char in word:
         product *= _ZH_UNIT.get(char) or _ZH_BIG[char]
