@@ -120,12 +120,13 @@ class BuildCache:
     def _outputs_intact(self) -> bool:
         """Whether the output folder holds exactly what the last build wrote there (by size and
         modification time, as git's index does; a folder's time changes when a file is added)."""
+        out = str(self.out_dir)  # os.path, not pathlib: thousands of calls on every rebuild
         try:
             for folder, mtime_ns in self.dirs.items():
-                if os.stat(self.out_dir / folder).st_mtime_ns != mtime_ns:
+                if os.stat(os.path.join(out, folder)).st_mtime_ns != mtime_ns:
                     return False
             for path, record in self.records.items():
-                st = os.stat(self.out_dir / path)
+                st = os.stat(os.path.join(out, path))
                 if st.st_size != record.size or st.st_mtime_ns != record.mtime_ns:
                     return False
         except OSError:
@@ -163,10 +164,9 @@ class BuildCache:
             return None
         from hkai_publish.site import Output  # here: site imports this module
 
-        try:
-            outputs = [Output(path, (self.out_dir / path).read_bytes()) for path in self.records]
-        except OSError:
-            return None
+        # Left where they are, by digest and size: _outputs_intact found each file as written.
+        outputs = [Output(path, None, self.out_dir / path, record.sha, record.size)
+                   for path, record in self.records.items()]
         self.reused.update(self.records)
         return outputs, *self._last[1:]
 
@@ -252,7 +252,7 @@ class BuildCache:
             if old is not None and output.path in self.reused:  # not written this build
                 sha, size, mtime_ns = old.sha, old.size, old.mtime_ns
             else:
-                st = os.stat(self.out_dir / output.path)
+                st = os.stat(os.path.join(self.out_dir, output.path))
                 sha, size, mtime_ns = output.digest, st.st_size, st.st_mtime_ns
             records[output.path] = (self.keys.get(output.path), sha, size, mtime_ns)
             parent = os.path.dirname(output.path)
@@ -260,7 +260,7 @@ class BuildCache:
                 folders.add(parent)
                 parent = os.path.dirname(parent)
         self.folder.mkdir(exist_ok=True)
-        dirs = {folder: os.stat(self.out_dir / folder).st_mtime_ns for folder in sorted(folders)}
+        dirs = {folder: os.stat(os.path.join(self.out_dir, folder)).st_mtime_ns for folder in sorted(folders)}
         self._save_tables()
         old_records = {path: (r.key, r.sha, r.size, r.mtime_ns) for path, r in self.records.items()}
         if self.intact and records == old_records and dirs == self.dirs and last == self._last:
