@@ -342,7 +342,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (the median is reported)")
     parser.add_argument("--skip-peers", action="store_true", help="do not run (or install) Pelican and Hugo")
     parser.add_argument("--long-pdf", type=int, default=64, metavar="N",
-                        help="documents in the long zh-Hant PDF edition (64: about 200 pages)")
+                        help="documents in the long zh-Hant PDF edition (64: about 160 A4 pages)")
     parser.add_argument("--skip-real", action="store_true", help="do not build this repository's publication nor the long PDF")
     parser.add_argument("--work", type=Path, default=None, help="where corpora are written (default: a temp folder)")
     parser.add_argument("--report", type=Path, default=None, help="write the results here instead of docs/benchmarks.md")
