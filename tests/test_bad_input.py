@@ -1,6 +1,6 @@
 """Bad input: one parametrized test over tests/data/bad/<case>/. Each case overlays its files on a
 good project and builds it again; expected.txt holds the exact `path:line: message` (a prefix of
-the first line printed). Special files in a case:
+the first line printed; where it has several lines, of the first lines printed, in order). Special files in a case:
   args.txt          extra command-line arguments for the build (`--strict`, `--out content`)
   NAME.symlink      becomes a symbolic link NAME pointing at the path the file holds
   NAME.delete       deletes NAME from the project
@@ -62,8 +62,9 @@ def test_bad_input_fails_cleanly_and_keeps_the_last_good_build(case, good_projec
 
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
-    first = result.stderr.splitlines()[0]
-    assert first.startswith(expected), f"\nexpected: {expected}\n     got: {first}"
+    printed = result.stderr.splitlines()
+    for want, got in zip(expected.splitlines(), printed + [""] * len(expected.splitlines())):
+        assert got.startswith(want), f"\nexpected: {want}\n     got: {got}"
     assert snapshot(project / "build") == before
     assert not [p.name for p in project.iterdir() if p.name.startswith(".build.")
                 and p.name != ".build.lock"], "a staging folder was left behind"

@@ -15,7 +15,7 @@ import yaml
 
 from hkai_publish.cache import BuildCache
 from hkai_publish.config import Config
-from hkai_publish.errors import ContentError
+from hkai_publish.errors import ContentError, PublishErrors
 from hkai_publish.files import decode_text, is_inside, read_text
 from hkai_publish.locales import Locale
 
@@ -148,17 +148,22 @@ def translation_state(original: Document, translation: Document | None) -> Trans
 def load_documents(config: Config, cache: BuildCache | None = None) -> list[Document]:
     """Every `*.md` under content/<folder> for each language, parsed and validated. `cache`
     supplies documents an earlier build parsed from the same bytes."""
-    documents = []
+    documents, errors = [], []
     linked: dict[Path, bool] = {config.content_dir: False}
     for locale in config.locales:
         folder = config.content_dir / locale.folder
         if not folder.is_dir():
             continue
         for path in sorted(folder.rglob("*.md")):
-            # Resolving every path is costly; only a link can lead outside content/.
-            if _through_link(path, linked) and not is_inside(path, config.content_dir):
-                raise ContentError("links to a file outside content/; refusing to read it", path, 1)
-            documents.append(load_document(path, folder, locale, cache))
+            try:
+                # Resolving every path is costly; only a link can lead outside content/.
+                if _through_link(path, linked) and not is_inside(path, config.content_dir):
+                    raise ContentError("links to a file outside content/; refusing to read it", path, 1)
+                documents.append(load_document(path, folder, locale, cache))
+            except ContentError as error:  # read on: the author fixes every bad file in one go
+                errors.append(error)
+    if errors:
+        raise errors[0] if len(errors) == 1 else PublishErrors(errors)
     return documents
 
 

@@ -48,6 +48,18 @@ class PublishError(Exception):
         return (type(self), (self.message, self.path, self.line))
 
 
+class PublishErrors(PublishError):
+    """Several user errors found in one pass (every bad source file, not only the first): one
+    `path:line: message` line each."""
+
+    def __init__(self, errors: list[PublishError]):
+        super().__init__("\n".join(str(error) for error in errors))
+        self.errors = errors
+
+    def __reduce__(self):
+        return (type(self), (self.errors,))
+
+
 class ConfigError(PublishError):
     """The publication's configuration is wrong."""
 
