@@ -53,8 +53,11 @@ class PublishErrors(PublishError):
     `path:line: message` line each."""
 
     def __init__(self, errors: list[PublishError]):
-        super().__init__("\n".join(str(error) for error in errors))
+        super().__init__(errors[0].message, errors[0].path, errors[0].line)  # where to look first
         self.errors = errors
+
+    def __str__(self) -> str:
+        return "\n".join(str(error) for error in self.errors)
 
     def __reduce__(self):
         return (type(self), (self.errors,))

@@ -124,7 +124,7 @@ def rebuild(project: Path, out_dir: Path, state: LiveState, echo, done: str, onl
         lines = result.report(strict=False)
         failed = result.failed(strict=False)
     except PublishError as exc:
-        config, lines, failed = None, [str(exc)], True
+        config, lines, failed = None, str(exc).splitlines(), True
     except Exception:  # a bug in this project: say so, keep serving the last good build
         config, lines, failed = None, ["Internal error (please report it):", traceback.format_exc()], True
     # Pages first, terminal second: once the terminal says it, the pages have been told.
