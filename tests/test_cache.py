@@ -257,3 +257,25 @@ def test_the_editions_laid_out_in_parallel_are_those_laid_out_one_by_one(make_pr
     serial = run(project, tmp_path / "serial", only="pdf", cache=False, jobs=1)
     parallel = run(project, tmp_path / "parallel", only="pdf", cache=False, jobs=2)
     assert parallel == serial and any(path.endswith(".pdf") for path in serial)
+
+
+def test_a_reused_page_changed_by_another_build_stops_the_write(tmp_path):
+    """Reused pages stay in the last build's folder, known by digest, until written afresh: if
+    another build replaced one meanwhile, this build refuses to copy bytes it did not make."""
+    from hkai_publish.build import write_outputs
+    from hkai_publish.errors import PublishError
+    from hkai_publish.files import digest
+    from hkai_publish.site import Output
+
+    out = tmp_path / "build"
+    page = out / "site" / "en" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_bytes(b"<p>made by another build</p>")
+    made = b"<p>made by this build</p>"
+    reused = Output("site/en/index.html", None, page, digest(made), len(made))
+    with pytest.raises(PublishError, match="changed by another build"):
+        write_outputs(out, [reused])
+    assert page.read_bytes() == b"<p>made by another build</p>"
+    page.write_bytes(made)  # as the last build left it: copied into the new build folder
+    write_outputs(out, [reused])
+    assert page.read_bytes() == made

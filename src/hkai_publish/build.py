@@ -19,7 +19,7 @@ from hkai_publish.checks import run_checks, sorted_problems
 from hkai_publish.config import Config
 from hkai_publish.content import load_documents, pair_documents
 from hkai_publish.errors import Problem, PublishError, display_path, problems_fail, report_problems
-from hkai_publish.files import Spool, remove_dead_spools
+from hkai_publish.files import Spool, digest, remove_dead_spools
 from hkai_publish.pages import make_pages
 from hkai_publish.pdf import RenderedPdfs, render_pdfs
 from hkai_publish.site import Output, render_site
@@ -187,7 +187,7 @@ def write_outputs(out_dir: Path, outputs: list[Output], keep: Callable[[str], bo
         try:
             for output in changed:
                 if output.file != spool.path(output.path):
-                    spool.keep(output.path, output.data)
+                    spool.keep(output.path, _checked_data(output, out_dir))
             if in_place:
                 _replace(spool.folder, out_dir, changed, set(cache.records) - set(paths))
             else:  # the cache's tables stay true whatever the folder held; not without a cache
@@ -197,6 +197,18 @@ def write_outputs(out_dir: Path, outputs: list[Output], keep: Callable[[str], bo
                 own.discard()
         if cache is not None:
             cache.save(outputs)
+
+
+def _checked_data(output: Output, out_dir: Path) -> bytes:
+    """The output's bytes. One left in the last build's folder (reused by its digest) is read
+    only now, under the lock: if another build replaced it meanwhile, this one cannot finish."""
+    try:
+        data = output.data
+    except OSError:
+        data = None
+    if data is None or (output.body is None and output.sha and digest(data) != output.sha):
+        raise PublishError(f"{display_path(out_dir)} was changed by another build while this one ran; build again")
+    return data
 
 
 def _replace(staging: Path, out_dir: Path, changed: list[Output], stale: set[str]) -> None:

@@ -176,17 +176,26 @@ class BuildCache:
 
     def reuse(self, path: str, key: str) -> bytes | None:
         """The bytes the last build wrote at `path` if it made them from the same key."""
+        found = self.reuse_file(path, key)
+        if found is None:
+            return None
+        try:
+            with open(found[0], "rb") as handle:
+                return handle.read()
+        except OSError:
+            self.reused.discard(path)
+            return None
+
+    def reuse_file(self, path: str, key: str) -> tuple[str, str, int] | None:
+        """(file, digest, size) of what the last build wrote at `path` if it made it from the same
+        key: left on disk, where _outputs_intact found it as written (a page's bytes are read
+        only if a check needs them, or if the build folder must be written afresh)."""
         self.keys[path] = key
         record = self.records.get(path)
         if not self.intact or record is None or record.key != key:
             return None
-        try:
-            with open(os.path.join(self.out_dir, path), "rb") as handle:  # no pathlib: 2000 calls a build
-                data = handle.read()
-        except OSError:
-            return None
         self.reused.add(path)
-        return data
+        return os.path.join(self.out_dir, path), record.sha, record.size  # no pathlib: 2000 calls a build
 
     def within(self, prefix: str) -> CacheView:
         """This cache as a stage sees it: output paths relative to `prefix` (`site/`, `pdf/`)."""
@@ -301,6 +310,9 @@ class CacheView:
 
     def reuse(self, path: str, key: str) -> bytes | None:
         return self.cache.reuse(self.prefix + path, key)
+
+    def reuse_file(self, path: str, key: str) -> tuple[str, str, int] | None:
+        return self.cache.reuse_file(self.prefix + path, key)
 
 
 class TemplateBytecode(jinja2.BytecodeCache):

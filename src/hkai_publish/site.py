@@ -187,8 +187,8 @@ def _render_pages(envs: Mapping[str, jinja2.Environment], catalogs: Mapping[str,
                         for tag, env in envs.items()}
         for i, each in enumerate(inputs):
             key = cache.key("page.html", fingerprints[each.page.locale.tag], each)
-            data = cache.reuse(each.page.output_path, key)
-            outputs[i] = Output(each.page.output_path, data) if data is not None else None
+            found = cache.reuse_file(each.page.output_path, key)
+            outputs[i] = Output(each.page.output_path, None, Path(found[0]), *found[1:]) if found else None
     todo = [i for i, output in enumerate(outputs) if output is None]
     for i, output in zip(todo, run_tasks(_render_page, (envs, inputs, spool), todo, jobs, MIN_PARALLEL)):
         outputs[i] = output
