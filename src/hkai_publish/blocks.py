@@ -11,11 +11,10 @@ from typing import Any, Mapping, Sequence
 
 from hkai_publish.content import Document
 from hkai_publish.markdown import CJK_CHARS, CJK_BREAK
+from hkai_publish.prose import FENCE, SETEXT  # the same Markdown block syntax the checks read
 
 ATX = re.compile(r"^([ ]{0,3}#{1,6}[ \t]+)(.*?)((?:[ \t]*\{[^}]*\})?(?:[ \t]+#+)?[ \t]*)$")
-FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 RULE = re.compile(r"^[ ]{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-SETEXT = re.compile(r"^[ ]{0,3}(=+|-+)[ \t]*$")
 TABLE_DELIMITER = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 LITERAL_LINE = re.compile(r"^[ ]{0,3}(\[[^\]^]+\]:[ \t]|\{:?[^}]*\}[ \t]*$|<!--)")
 # Block openers: the markup before the text, and the kind of segment it makes.

@@ -16,7 +16,7 @@ import yaml
 from hkai_publish.cache import BuildCache
 from hkai_publish.config import Config
 from hkai_publish.errors import ContentError, PublishErrors
-from hkai_publish.files import decode_text, is_inside, read_text
+from hkai_publish.files import decode_text, digest, is_inside, read_text
 from hkai_publish.locales import Locale
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
@@ -182,7 +182,7 @@ def load_document(path: Path, folder: Path, locale: Locale, cache: BuildCache | 
     and its front matter as an earlier build parsed it from the same text."""
     data = cache.source(path) if cache else None
     text = decode_text(data, path, ContentError) if data is not None else read_text(path, ContentError)
-    place = (hashlib.blake2b(data, digest_size=16).hexdigest(), str(path), str(folder), locale.tag) if data else None
+    place = (digest(data), str(path), str(folder), locale.tag) if data else None
     known = cache.lookup("documents", place) if place else None
     if known is not None:
         key, meta, body_start, body_line, text_hash, front_matter = known
@@ -215,8 +215,8 @@ def _parse_document(text: str, path: Path, folder: Path, locale: Locale) -> tupl
                            path, 1)
     _check_slug(meta, source, path)
     _check_lang(meta, source, path, locale)
-    digest = hashlib.sha256(translatable_text(meta, body).encode("utf-8")).hexdigest()
-    return Document(path, key, locale, MappingProxyType(meta), body, body_line, digest, source), match.end()
+    text_hash = hashlib.sha256(translatable_text(meta, body).encode("utf-8")).hexdigest()
+    return Document(path, key, locale, MappingProxyType(meta), body, body_line, text_hash, source), match.end()
 
 
 def translatable_text(meta: Mapping[str, Any], body: str) -> str:

@@ -16,6 +16,8 @@ from typing import Any, Iterable
 import jinja2
 import jinja2.meta
 
+from hkai_publish.files import digest
+
 FORMAT = 1
 """Of the cache's files and keys: bump when their layout changes."""
 
@@ -50,12 +52,12 @@ class Digester:
     def hexdigest(self, *values: Any) -> str:
         parts: list[bytes] = []
         self._feed_all(values, parts)
-        return hashlib.blake2b(b"".join(parts), digest_size=16).hexdigest()
+        return digest(b"".join(parts))
 
-    def seed(self, value: Any, digest: str) -> None:
-        """Take `digest` (of the inputs `value` is a pure function of) as the dataclass `value`'s
-        digest: cheaper than digesting a large value (a page's HTML) again."""
-        self._memo[id(value)] = (value, bytes.fromhex(digest))
+    def seed(self, value: Any, known: str) -> None:
+        """Take `known` (the digest of the inputs `value` is a pure function of) as the dataclass
+        `value`'s digest: cheaper than digesting a large value (a page's HTML) again."""
+        self._memo[id(value)] = (value, bytes.fromhex(known))
 
     def _dataclass(self, value: Any) -> bytes:
         known = self._memo.get(id(value))
@@ -67,9 +69,9 @@ class Digester:
             names = self._fields[kind] = tuple(f.name for f in dataclasses.fields(value))
         parts = [b"D", kind.__qualname__.encode(), b"("]
         self._feed_all([getattr(value, name) for name in names], parts)
-        digest = hashlib.blake2b(b"".join(parts), digest_size=16).digest()
-        self._memo[id(value)] = (value, digest)  # holding the value keeps its id from being reused
-        return digest
+        found = hashlib.blake2b(b"".join(parts), digest_size=16).digest()
+        self._memo[id(value)] = (value, found)  # holding the value keeps its id from being reused
+        return found
 
     def _feed_all(self, values: Iterable[Any], out: list[bytes]) -> None:
         # Text and dataclasses handled inline: a page's inputs are a few hundred of them, and
@@ -155,4 +157,4 @@ def template_fingerprint(env: jinja2.Environment, name: str) -> str:
 def file_fingerprint(path: Path | None) -> str:
     if path is None or not path.is_file():
         return "none"
-    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    return digest(path.read_bytes())
