@@ -5,9 +5,10 @@ from __future__ import annotations
 import posixpath
 import traceback
 from dataclasses import dataclass
+# XML text too (sitemap.xml): xml.sax.saxutils.escape, the same, would load urllib.request and ssl.
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any, Mapping
-from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 
@@ -326,11 +327,11 @@ def sitemap(config: Config, pages: list[Page]) -> str:
             groups.append((config.base_url + page.path, alternates(config, versions[page.entry.key], page), updated))
     for loc, links, lastmod in groups:
         lines.append("  <url>")
-        lines.append(f"    <loc>{xml_escape(loc)}</loc>")
+        lines.append(f"    <loc>{html_escape(loc, quote=False)}</loc>")
         if lastmod:
             lines.append(f"    <lastmod>{lastmod.isoformat()}</lastmod>")
         for hreflang, href in links:
-            lines.append(f'    <xhtml:link rel="alternate" hreflang="{hreflang}" href="{xml_escape(href)}"/>')
+            lines.append(f'    <xhtml:link rel="alternate" hreflang="{hreflang}" href="{html_escape(href, quote=False)}"/>')
         lines.append("  </url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
