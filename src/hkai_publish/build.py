@@ -21,7 +21,6 @@ from hkai_publish.content import load_documents, pair_documents
 from hkai_publish.errors import Problem, PublishError, display_path, problems_fail, report_problems
 from hkai_publish.files import Spool, digest, remove_dead_spools
 from hkai_publish.pages import make_pages
-from hkai_publish.pdf import RenderedPdfs, render_pdfs
 from hkai_publish.site import Output, render_site
 from hkai_publish.workers import default_jobs
 
@@ -103,21 +102,24 @@ def _render_and_write(config: Config, options: BuildOptions, cache: BuildCache, 
     # The site is rendered even for --only pdf: it is quick, and the checks read it.
     site = [prefixed("site/", o) for o in render_site(config, pages, catalogs, cache.within("site/"), jobs,
                                                       spool.within("site/") if spool else None)]
-    pdfs = render_pdfs(config, pages, catalogs, cache.within(""), jobs) if options.only != "site" \
-        else RenderedPdfs((), (), 0)
+    editions, pdf_problems, pdf_pages = [], [], 0
+    if options.only != "site":
+        from hkai_publish.pdf import render_pdfs  # here: a site-only build, on every save, need not load it
+        pdfs = render_pdfs(config, pages, catalogs, cache.within(""), jobs)
+        editions, pdf_problems, pdf_pages = list(pdfs.outputs), list(pdfs.problems), pdfs.page_count
     # The site links each edition at site/pdf/, so a deployed site/ carries its PDFs.
-    pdf_outputs = [*pdfs.outputs, *(prefixed("site/", o) for o in pdfs.outputs)]
+    pdf_outputs = [*editions, *(prefixed("site/", o) for o in editions)]
     outputs = [o for o in site if options.only != "pdf"] + pdf_outputs
     # A page shown untranslated in two editions gives the same problem twice: report it once.
-    problems = tuple(sorted_problems(run_checks(config, pages, site, cache, jobs) + list(pdfs.problems)))
-    result = BuildResult(tuple(outputs), problems, pdf_pages=pdfs.page_count)
+    problems = tuple(sorted_problems(run_checks(config, pages, site, cache, jobs) + pdf_problems))
+    result = BuildResult(tuple(outputs), problems, pdf_pages=pdf_pages)
     if result.failed(options.strict) or not options.write:
         return result
     # Everything is rendered and checked: now write, all at once.
     keep = (lambda path: part_of(path) != options.only) if options.only else None
-    cache.remember(sources, problems, pdfs.page_count)
+    cache.remember(sources, problems, pdf_pages)
     write_outputs(options.out_dir, outputs, keep, cache, spool)
-    return BuildResult(tuple(outputs), problems, written=True, pdf_pages=pdfs.page_count)
+    return BuildResult(tuple(outputs), problems, written=True, pdf_pages=pdf_pages)
 
 
 def part_of(path: str) -> str:
