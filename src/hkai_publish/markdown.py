@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 try:  # where Python keeps its regex parser (3.11+), for _required_chars
     import re._constants as sre_constants
@@ -23,13 +24,29 @@ from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
 from hkai_publish.content import Document
 
+
+class LazyPattern:
+    """A regular expression compiled when first used. Each class of CJK_CHARS costs Python's regex
+    compiler most of a millisecond, and a build that renders only English pages needs few of them."""
+
+    def __init__(self, pattern: str, flags: int = 0):
+        self.pattern, self.flags = pattern, flags
+
+    @functools.cached_property
+    def compiled(self) -> re.Pattern:
+        return re.compile(self.pattern, self.flags)
+
+    def __getattr__(self, name: str) -> Any:  # search, match, sub…
+        return getattr(self.compiled, name)
+
+
 # Characters between which a source line break is no space: CJK ideographs, kana, full-width forms.
 CJK_CHARS = r"\u2e80-\u2fff\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-CJK_BREAK = re.compile(rf"(?<=[{CJK_CHARS}])[ \t]*\n[ \t]*(?=[{CJK_CHARS}])")
-CJK_END = re.compile(rf"[{CJK_CHARS}][ \t]*\n[ \t]*$")
-CJK_START = re.compile(rf"[{CJK_CHARS}]")
-CJK_START_BREAK = re.compile(rf"[ \t]*\n[ \t]*[{CJK_CHARS}]")
-CJK_END_CHAR = re.compile(rf"[{CJK_CHARS}]$")
+CJK_BREAK = LazyPattern(rf"(?<=[{CJK_CHARS}])[ \t]*\n[ \t]*(?=[{CJK_CHARS}])")
+CJK_END = LazyPattern(rf"[{CJK_CHARS}][ \t]*\n[ \t]*$")
+CJK_START = LazyPattern(rf"[{CJK_CHARS}]")
+CJK_START_BREAK = LazyPattern(rf"[ \t]*\n[ \t]*[{CJK_CHARS}]")
+CJK_END_CHAR = LazyPattern(rf"[{CJK_CHARS}]$")
 HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 
 
@@ -142,8 +159,8 @@ class _CjkLineJoin(Treeprocessor):
         slots = list(_text_slots(root))
         texts = [getattr(el, attr) or "" for el, attr in slots]
         for i, text in enumerate(texts):
-            if "\n" not in text:
-                continue
+            if "\n" not in text or text.isascii():
+                continue  # no break, or no CJK character beside one
             text = CJK_BREAK.sub("", text)
             before = next((t for t in reversed(texts[:i]) if t), "")
             after = next((t for t in texts[i + 1:] if t), "")
