@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 from typing import Any, Callable, Sequence, TypeVar
 
@@ -29,7 +28,10 @@ def run_tasks(task: Task, state: Any, items: Sequence[Item], jobs: int, min_item
     reaches the workers by fork, neither pickled nor copied; items and results are pickled, so
     keep items small (indexes). A PublishError is raised for the first failing item in order,
     exactly as the serial loop would."""
-    if jobs <= 1 or len(items) < max(min_items, 2) or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or len(items) < max(min_items, 2):
+        return [task(state, item) for item in items]
+    import multiprocessing  # here: a rebuild after an edit renders a page or two, serially, without it
+    if "fork" not in multiprocessing.get_all_start_methods():
         return [task(state, item) for item in items]
     jobs = min(jobs, len(items))
     # Several chunks per worker even out uneven pages, and bound what each worker copies (below).
