@@ -217,8 +217,8 @@ def opencc_tables() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
     folder = importlib.resources.files("opencc") / "dictionary"
     st = _read_dictionary(folder / "STCharacters.txt")
     valid = set(_read_dictionary(folder / "TSCharacters.txt")) | HK_ALSO
-    for name in ("STCharacters.txt", "HKVariants.txt", "TWVariants.txt"):
-        valid.update(char for values in _read_dictionary(folder / name).values() for char in values)
+    for table in (st, _read_dictionary(folder / "HKVariants.txt"), _read_dictionary(folder / "TWVariants.txt")):
+        valid.update(char for values in table.values() for char in values)
     simplified = frozenset(char for char in st if len(char) == 1 and char not in valid)
     return simplified, st
 
