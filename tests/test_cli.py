@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from conftest import run_cli
@@ -54,3 +55,18 @@ def test_a_bare_folder_builds_with_defaults(tmp_path):
     result = run_cli("build", cwd=project)
     assert result.returncode == 0, result.stderr
     assert (project / "build/site/zh-hant/only/index.html").is_file()
+
+
+def test_a_site_only_build_loads_neither_the_pdf_stage_nor_other_commands_tools(make_project):
+    """`build --only site` runs on every save: its start-up leaves out WeasyPrint and the PDF stage,
+    the translators' tools and the server, and what only they need (urllib.request, ssl)."""
+    report = ("import atexit, sys; atexit.register(lambda: print(*sys.modules)); "
+              "from hkai_publish.cli import main; main()")
+    result = subprocess.run([sys.executable, "-c", report, "build", "--only", "site"], cwd=make_project(),
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    loaded = set(result.stdout.split())
+    assert {"hkai_publish.site", "hkai_publish.checks", "jinja2", "markdown"} <= loaded  # the report is real
+    unwanted = {"hkai_publish.pdf", "hkai_publish.pdfguard", "weasyprint", "lxml.html", "hkai_publish.handoff",
+                "hkai_publish.i18n", "hkai_publish.status", "hkai_publish.serve", "watchfiles", "urllib.request", "ssl"}
+    assert not loaded & unwanted, sorted(loaded & unwanted)
