@@ -181,7 +181,7 @@ def check_html_outputs(config: Config, pages: list[Page], outputs: list[Output],
                 where = (page.document.path, page.document.line_of(anchor)) if page and anchor in page.rendered.html \
                     else _template_location(config, f'id="{anchor}"', path)
                 yield Problem(*where, "duplicate-id", f"id {anchor!r} is used {count} times in {path}")
-        body_refs = set(remembered(memo, "body-refs", (page.rendered.html,), _local_refs, page.rendered.html,
+        body_refs = set(remembered(memo, "body-refs", (page.rendered,), _local_refs, page.rendered.html,
                                    table="html")) if page else set()
         for value, resolved, index, fragment in html.links:
             if value in body_refs:

@@ -54,6 +54,11 @@ class Digester:
         self._feed_all(values, parts)
         return digest(b"".join(parts))
 
+    def digest(self, value: Any) -> bytes:
+        """The 16-byte digest of `value` (once per build for a dataclass)."""
+        return self._dataclass(value) if hasattr(type(value), "__dataclass_fields__") else bytes.fromhex(
+            self.hexdigest(value))
+
     def seed(self, value: Any, known: str) -> None:
         """Take `known` (the digest of the inputs `value` is a pure function of) as the dataclass
         `value`'s digest: cheaper than digesting a large value (a page's HTML) again."""
