@@ -86,35 +86,43 @@ def check_images(config: Config, pages: list[Page], outputs: list[Output]) -> It
                 yield Problem(doc.path, line, "missing-image", f"image {src!r} not found (or outside content/)")
 
 
-def check_links(config: Config, pages: list[Page], outputs: list[Output]) -> Iterable[Problem]:
+def check_links(config: Config, pages: list[Page], outputs: list[Output], memo: Memo | None = None) -> Iterable[Problem]:
     """Links to other pages must name a page that exists, and an anchor that page has; links to
     other files must name a file the build publishes."""
     anchors = {(p.locale.tag, p.entry.key): {h.id for h in p.headings} for p in pages}
     written = {o.path for o in outputs}
     for page in _sources(pages):
         doc = page.document
-        for href, line in zip(page.rendered.links, _occurrence_lines(doc, page.rendered.links)):
-            if _is_external(href) or href.startswith("/"):
-                continue
-            target, _, fragment = href.partition("#")
-            target = target.partition("?")[0]
-            if not target:
-                known = anchors[(page.locale.tag, page.entry.key)]
-            elif target.endswith(".md"):
-                key = posixpath.normpath(posixpath.join(posixpath.dirname(page.entry.key), target[:-3]))
-                if (page.locale.tag, key) not in anchors:
-                    yield Problem(doc.path, line, "broken-link", f"link to missing page {target!r}")
-                    continue
-                known = anchors[(page.locale.tag, key)]
-            else:
-                if not _published(_site_path(page.path, target), written):
+        for line, href, kind, target, fragment in remembered(memo, "links", (doc, page.rendered), _local_links, page):
+            written_as = href.partition("#")[0].partition("?")[0]
+            if kind == "file":
+                if not _published(target, written):
                     yield Problem(doc.path, line, "broken-link",
-                                  f"link to {target!r}, which the build does not publish "
+                                  f"link to {written_as!r}, which the build does not publish "
                                   "(link pages by their .md file; images and templates/assets/ are published)")
                 continue
-            if fragment and fragment not in known and not fragment.startswith(("fn:", "fnref:")):
-                yield Problem(doc.path, line, "broken-anchor",
-                              f"link {href!r}: no heading with id {fragment!r}")
+            known = anchors.get((page.locale.tag, target))
+            if known is None:
+                yield Problem(doc.path, line, "broken-link", f"link to missing page {written_as!r}")
+            elif fragment and fragment not in known and not fragment.startswith(("fn:", "fnref:")):
+                yield Problem(doc.path, line, "broken-anchor", f"link {href!r}: no heading with id {fragment!r}")
+
+
+def _local_links(page: Page) -> Iterable[tuple[int, str, str, str, str]]:
+    """(source line, href, "page" or "file", the entry key or output path it names, fragment) of
+    each link in a page that stays within the publication; a link within the page names its own entry."""
+    for href, line in zip(page.rendered.links, _occurrence_lines(page.document, page.rendered.links)):
+        if _is_external(href) or href.startswith("/"):
+            continue
+        target, _, fragment = href.partition("#")
+        target = target.partition("?")[0]
+        if not target:
+            yield line, href, "page", page.entry.key, fragment
+        elif target.endswith(".md"):
+            yield line, href, "page", posixpath.normpath(posixpath.join(posixpath.dirname(page.entry.key),
+                                                                        target[:-3])), fragment
+        else:
+            yield line, href, "file", _site_path(page.path, target), fragment
 
 
 def check_unsafe_markup(config: Config, pages: list[Page], outputs: list[Output],
@@ -315,7 +323,8 @@ CHECKS: tuple[Check, ...] = (check_images, check_links, check_unsafe_markup, che
                              check_catalog_chinese, check_english)
 
 
-MEMO_CHECKS = (check_unsafe_markup, check_html_outputs, check_parity, check_chinese, check_english)
+MEMO_CHECKS = (check_links, check_unsafe_markup, check_html_outputs, check_parity, check_chinese,
+               check_catalog_chinese, check_english)
 """The checks that take a memo: the costly ones, whose findings per page are kept between builds."""
 
 
