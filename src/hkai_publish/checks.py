@@ -178,10 +178,16 @@ def check_html_outputs(config: Config, pages: list[Page], outputs: list[Output],
     own Markdown links are check_links' job, reported at their source line)."""
     parsed = {o.path: _parsed(memo, o) for o in outputs if o.path.endswith(".html")}
     written = {o.path for o in outputs}
+    # What a URL may name: a file, or a folder with an index.html (written with or without "/").
+    published = written | {folder for path in written if path.endswith("/index.html")
+                           for folder in (path[:-10], path[:-11])}
     by_output = {"site/" + p.output_path: p for p in pages}
     missing: dict[str, list[str]] = {}
-    for path, html in parsed.items():
-        page = by_output.get(path)
+    for output in outputs:
+        html = parsed.get(output.path)
+        if html is None:
+            continue
+        path, page = output.path, by_output.get(output.path)
         if not (html.title or "").strip():
             yield Problem(*_template_location(config, "<title>", path), "no-title", f"{path} has no <title>")
         for anchor, count in html.ids.items():
@@ -189,12 +195,16 @@ def check_html_outputs(config: Config, pages: list[Page], outputs: list[Output],
                 where = (page.document.path, page.document.line_of(anchor)) if page and anchor in page.rendered.html \
                     else _template_location(config, f'id="{anchor}"', path)
                 yield Problem(*where, "duplicate-id", f"id {anchor!r} is used {count} times in {path}")
+        lacking = html.targets - published  # nearly always empty: then no link needs a second look
+        if not (lacking or html.fragments):
+            continue
         body_refs = set(remembered(memo, "body-refs", (page.rendered,), _local_refs, page.rendered.html,
                                    table="html")) if page else set()
-        for value, resolved, index, fragment in html.links:
+        links = _parse(output)[4] if lacking else html.fragments
+        for value, resolved, index, fragment in links:
             if value in body_refs:
                 continue
-            if resolved is not None and resolved not in written and index not in written and not resolved.endswith(".pdf"):
+            if resolved in lacking:
                 missing.setdefault(value, []).append(path)
             elif fragment:
                 target = path if resolved is None else resolved if resolved in written else index
@@ -212,19 +222,28 @@ class _Parsed:
 
     title: str | None
     ids: dict[str, int]
-    links: tuple[tuple[str, str | None, str | None, str], ...]
+    targets: frozenset[str]
+    """The outputs (or folders) its local URLs point to, but PDFs (the site links each edition's
+    PDF, which an --only site build does not make)."""
+    fragments: tuple[tuple[str, str | None, str | None, str], ...]
     """(URL, the output it points to or None for the document itself, that output's index.html,
-    fragment) of each local href and src."""
+    fragment) of each local URL with a fragment."""
 
 
 def _parsed(memo: Memo | None, output: Output) -> _Parsed:
     """The HTML document `output`, parsed, or as an earlier build parsed the same bytes. Its bytes
     are read only to parse them: a site's pages wait on disk (see files.Spool)."""
-    return _Parsed(*remembered(memo, "html", (output.path, output.digest), _parse, output, table="html",
-                               missing=("(deferred)", {}, ())))
+    return _Parsed(*remembered(memo, "html", (output.path, output.digest), _parsed_fields, output,
+                               table="html", missing=("(deferred)", {}, frozenset(), ())))
+
+
+def _parsed_fields(output: Output) -> tuple:
+    return _parse(output)[:4]
 
 
 def _parse(output: Output) -> tuple:
+    """(title, ids, targets, fragments, links): _Parsed's fields, then (URL, output, index.html,
+    fragment) of every local URL (see _resolve_ref)."""
     title, ids, refs = scan_html(output.data.decode("utf-8", "replace"))
     page = output.path[len("site/"):]
     base = page if page.endswith("/") else posixpath.dirname(page)
@@ -232,7 +251,9 @@ def _parse(output: Output) -> tuple:
     for value in _local(refs):
         if value not in resolved:
             resolved[value] = _resolve_ref(base, value)
-    return title, ids, tuple(resolved[value] for value in _local(refs))
+    links = tuple(resolved[value] for value in _local(refs))
+    targets = frozenset(link[1] for link in resolved.values() if link[1] is not None and not link[1].endswith(".pdf"))
+    return title, ids, targets, tuple(link for link in links if link[3]), links
 
 
 def _resolve_ref(base: str, value: str) -> tuple[str, str | None, str | None, str]:
