@@ -316,6 +316,12 @@ class CacheView:
     def reuse(self, path: str, key: str) -> bytes | None:
         return self.cache.reuse(self.prefix + path, key)
 
+    def lookup(self, table: str, key: Hashable) -> Any | None:
+        return self.cache.lookup(table, key)
+
+    def store(self, table: str, key: Hashable, value: Any) -> None:
+        self.cache.store(table, key, value)
+
     def reuse_file(self, path: str, key: str) -> tuple[str, str, int] | None:
         return self.cache.reuse_file(self.prefix + path, key)
 

@@ -198,7 +198,7 @@ def _render_pages(envs: Mapping[str, jinja2.Environment], catalogs: Mapping[str,
     """page.html for every page: reused where its key is unchanged, the rest across `jobs` cores."""
     outputs: list[Output | None] = [None] * len(inputs)
     if cache is not None:
-        fingerprints = {tag: (template_fingerprint(env, "page.html"), file_fingerprint(catalogs[tag].path))
+        fingerprints = {tag: (template_fingerprint(env, "page.html", cache), file_fingerprint(catalogs[tag].path))
                         for tag, env in envs.items()}
         for i, each in enumerate(inputs):
             key = cache.key("page.html", fingerprints[each.page.locale.tag], each)
