@@ -169,7 +169,8 @@ class BuildCache:
         from hkai_publish.site import Output  # here: site imports this module
 
         # Left where they are, by digest and size: _outputs_intact found each file as written.
-        outputs = [Output(path, None, self.out_dir / path, record.sha, record.size)
+        out = str(self.out_dir)
+        outputs = [Output(path, None, os.path.join(out, path), record.sha, record.size)
                    for path, record in self.records.items()]
         self.reused.update(self.records)
         return outputs, *self._last[1:]

@@ -30,7 +30,8 @@ class Output:
 
     path: str
     body: bytes | None
-    file: Path | None = None
+    file: Path | str | None = None
+    """Where the bytes wait, if not in `body` (a str where made in thousands: cheaper than a Path)."""
     sha: str = ""
     size: int = 0
 
@@ -41,7 +42,10 @@ class Output:
 
     @property
     def data(self) -> bytes:
-        return self.body if self.body is not None else self.file.read_bytes()
+        if self.body is not None:
+            return self.body
+        with open(self.file, "rb") as handle:
+            return handle.read()
 
     @property
     def digest(self) -> str:
@@ -203,7 +207,7 @@ def _render_pages(envs: Mapping[str, jinja2.Environment], catalogs: Mapping[str,
         for i, each in enumerate(inputs):
             key = cache.key("page.html", fingerprints[each.page.locale.tag], each)
             found = cache.reuse_file(each.page.output_path, key)
-            outputs[i] = Output(each.page.output_path, None, Path(found[0]), *found[1:]) if found else None
+            outputs[i] = Output(each.page.output_path, None, *found) if found else None
     todo = [i for i, output in enumerate(outputs) if output is None]
     for i, output in zip(todo, run_tasks(_render_page, (envs, inputs, spool), todo, jobs, MIN_PARALLEL)):
         outputs[i] = output
