@@ -195,21 +195,18 @@ def check_html_outputs(config: Config, pages: list[Page], outputs: list[Output],
                 where = (page.document.path, page.document.line_of(anchor)) if page and anchor in page.rendered.html \
                     else _template_location(config, f'id="{anchor}"', path)
                 yield Problem(*where, "duplicate-id", f"id {anchor!r} is used {count} times in {path}")
-        lacking = html.targets - published  # nearly always empty: then no link needs a second look
-        if not (lacking or html.fragments):
-            continue
-        body_refs = set(remembered(memo, "body-refs", (page.rendered,), _local_refs, page.rendered.html,
-                                   table="html")) if page else set()
-        links = _parse(output)[4] if lacking else html.fragments
-        for value, resolved, index, fragment in links:
-            if value in body_refs:
-                continue
-            if resolved in lacking:
-                missing.setdefault(value, []).append(path)
-            elif fragment:
+        lacking = html.targets - published  # nearly always empty: then only fragments need a look
+        body_refs = None
+        for value, resolved, index, fragment in _parse(output)[4] if lacking else html.fragments:
+            if resolved not in lacking:
                 target = path if resolved is None else resolved if resolved in written else index
-                if target in parsed and fragment not in parsed[target].ids:
-                    missing.setdefault(value, []).append(path)
+                if not fragment or target not in parsed or fragment in parsed[target].ids:
+                    continue
+            if body_refs is None:  # the page's own links are check_links' to report
+                body_refs = set(remembered(memo, "body-refs", (page.rendered,), _local_refs, page.rendered.html,
+                                           table="html")) if page else set()
+            if value not in body_refs:
+                missing.setdefault(value, []).append(path)
     for value, where in missing.items():
         others = f" (and {len(where) - 1} more)" if len(where) > 1 else ""
         yield Problem(*_template_location(config, posixpath.basename(value.rstrip("/")) or value, where[0]),
