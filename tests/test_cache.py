@@ -212,6 +212,22 @@ def test_a_long_publication_lists_the_sections_around_the_page(make_project, tmp
     assert first.get("start") is None and len(first) == NAV_LIMIT
 
 
+def test_a_renamed_section_reaches_the_navigation_of_the_pages_around_it(make_project, tmp_path):
+    sections = {f"s{i:02d}.md": f"---\ntitle: Section {i}\nweight: {i}\n---\n\nText.\n" for i in range(60)}
+    project = make_project(en={"intro.md": None, "ethics.md": None, **sections}, zh={"intro.md": None, "ethics.md": None})
+    out = tmp_path / "out"
+    before = run(project, out)
+    edit(project / "content/en/s30.md", "title: Section 30", "title: Section Thirty")
+    warm = run(project, out)
+    assert warm == cold(project, tmp_path)
+    changed = {path for path in warm if warm[path] != before[path]}
+    # Exactly the files that showed the old title: the section's own pages, those whose window of
+    # NAV_LIMIT sections held it (in both editions) and the contents pages.
+    showed = {path for path, data in before.items() if b"Section 30<" in data}
+    assert changed == showed
+    assert 2 * NAV_LIMIT <= len(showed) < sum(path.endswith("index.html") for path in before)
+
+
 def test_digests_tell_values_apart_and_refuse_what_they_cannot_see():
     from markupsafe import Markup
 

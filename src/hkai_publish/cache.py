@@ -6,6 +6,7 @@ and an output is reused only while the file the last build wrote is still there,
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import logging
 import os
@@ -102,6 +103,9 @@ class BuildCache:
             if state:
                 for table, key, value in self._added(state["id"]):
                     self._tables.setdefault(table, {})[key] = value
+            # Hundreds of thousands of objects that live as long as the build, with no cycles:
+            # frozen, the collector stops scanning them again at every collection.
+            gc.freeze()
         return self._tables
 
     def _added(self, base: str) -> list[tuple[str, Any, Any]]:
@@ -165,7 +169,8 @@ class BuildCache:
         from hkai_publish.site import Output  # here: site imports this module
 
         # Left where they are, by digest and size: _outputs_intact found each file as written.
-        outputs = [Output(path, None, self.out_dir / path, record.sha, record.size)
+        out = str(self.out_dir)
+        outputs = [Output(path, None, os.path.join(out, path), record.sha, record.size)
                    for path, record in self.records.items()]
         self.reused.update(self.records)
         return outputs, *self._last[1:]
@@ -303,6 +308,7 @@ class CacheView:
 
     def __init__(self, cache: BuildCache, prefix: str):
         self.cache, self.prefix = cache, prefix
+        self.digester = cache.digester
         self.bytecode = TemplateBytecode(cache)
 
     def key(self, *values: Any) -> str:
@@ -310,6 +316,12 @@ class CacheView:
 
     def reuse(self, path: str, key: str) -> bytes | None:
         return self.cache.reuse(self.prefix + path, key)
+
+    def lookup(self, table: str, key: Hashable) -> Any | None:
+        return self.cache.lookup(table, key)
+
+    def store(self, table: str, key: Hashable, value: Any) -> None:
+        self.cache.store(table, key, value)
 
     def reuse_file(self, path: str, key: str) -> tuple[str, str, int] | None:
         return self.cache.reuse_file(self.prefix + path, key)

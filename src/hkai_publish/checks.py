@@ -86,35 +86,43 @@ def check_images(config: Config, pages: list[Page], outputs: list[Output]) -> It
                 yield Problem(doc.path, line, "missing-image", f"image {src!r} not found (or outside content/)")
 
 
-def check_links(config: Config, pages: list[Page], outputs: list[Output]) -> Iterable[Problem]:
+def check_links(config: Config, pages: list[Page], outputs: list[Output], memo: Memo | None = None) -> Iterable[Problem]:
     """Links to other pages must name a page that exists, and an anchor that page has; links to
     other files must name a file the build publishes."""
     anchors = {(p.locale.tag, p.entry.key): {h.id for h in p.headings} for p in pages}
     written = {o.path for o in outputs}
     for page in _sources(pages):
         doc = page.document
-        for href, line in zip(page.rendered.links, _occurrence_lines(doc, page.rendered.links)):
-            if _is_external(href) or href.startswith("/"):
-                continue
-            target, _, fragment = href.partition("#")
-            target = target.partition("?")[0]
-            if not target:
-                known = anchors[(page.locale.tag, page.entry.key)]
-            elif target.endswith(".md"):
-                key = posixpath.normpath(posixpath.join(posixpath.dirname(page.entry.key), target[:-3]))
-                if (page.locale.tag, key) not in anchors:
-                    yield Problem(doc.path, line, "broken-link", f"link to missing page {target!r}")
-                    continue
-                known = anchors[(page.locale.tag, key)]
-            else:
-                if not _published(_site_path(page.path, target), written):
+        for line, href, kind, target, fragment in remembered(memo, "links", (doc, page.rendered), _local_links, page):
+            written_as = href.partition("#")[0].partition("?")[0]
+            if kind == "file":
+                if not _published(target, written):
                     yield Problem(doc.path, line, "broken-link",
-                                  f"link to {target!r}, which the build does not publish "
+                                  f"link to {written_as!r}, which the build does not publish "
                                   "(link pages by their .md file; images and templates/assets/ are published)")
                 continue
-            if fragment and fragment not in known and not fragment.startswith(("fn:", "fnref:")):
-                yield Problem(doc.path, line, "broken-anchor",
-                              f"link {href!r}: no heading with id {fragment!r}")
+            known = anchors.get((page.locale.tag, target))
+            if known is None:
+                yield Problem(doc.path, line, "broken-link", f"link to missing page {written_as!r}")
+            elif fragment and fragment not in known and not fragment.startswith(("fn:", "fnref:")):
+                yield Problem(doc.path, line, "broken-anchor", f"link {href!r}: no heading with id {fragment!r}")
+
+
+def _local_links(page: Page) -> Iterable[tuple[int, str, str, str, str]]:
+    """(source line, href, "page" or "file", the entry key or output path it names, fragment) of
+    each link in a page that stays within the publication; a link within the page names its own entry."""
+    for href, line in zip(page.rendered.links, _occurrence_lines(page.document, page.rendered.links)):
+        if _is_external(href) or href.startswith("/"):
+            continue
+        target, _, fragment = href.partition("#")
+        target = target.partition("?")[0]
+        if not target:
+            yield line, href, "page", page.entry.key, fragment
+        elif target.endswith(".md"):
+            yield line, href, "page", posixpath.normpath(posixpath.join(posixpath.dirname(page.entry.key),
+                                                                        target[:-3])), fragment
+        else:
+            yield line, href, "file", _site_path(page.path, target), fragment
 
 
 def check_unsafe_markup(config: Config, pages: list[Page], outputs: list[Output],
@@ -170,10 +178,16 @@ def check_html_outputs(config: Config, pages: list[Page], outputs: list[Output],
     own Markdown links are check_links' job, reported at their source line)."""
     parsed = {o.path: _parsed(memo, o) for o in outputs if o.path.endswith(".html")}
     written = {o.path for o in outputs}
+    # What a URL may name: a file, or a folder with an index.html (written with or without "/").
+    published = written | {folder for path in written if path.endswith("/index.html")
+                           for folder in (path[:-10], path[:-11])}
     by_output = {"site/" + p.output_path: p for p in pages}
     missing: dict[str, list[str]] = {}
-    for path, html in parsed.items():
-        page = by_output.get(path)
+    for output in outputs:
+        html = parsed.get(output.path)
+        if html is None:
+            continue
+        path, page = output.path, by_output.get(output.path)
         if not (html.title or "").strip():
             yield Problem(*_template_location(config, "<title>", path), "no-title", f"{path} has no <title>")
         for anchor, count in html.ids.items():
@@ -181,17 +195,18 @@ def check_html_outputs(config: Config, pages: list[Page], outputs: list[Output],
                 where = (page.document.path, page.document.line_of(anchor)) if page and anchor in page.rendered.html \
                     else _template_location(config, f'id="{anchor}"', path)
                 yield Problem(*where, "duplicate-id", f"id {anchor!r} is used {count} times in {path}")
-        body_refs = set(remembered(memo, "body-refs", (page.rendered.html,), _local_refs, page.rendered.html,
-                                   table="html")) if page else set()
-        for value, resolved, index, fragment in html.links:
-            if value in body_refs:
-                continue
-            if resolved is not None and resolved not in written and index not in written and not resolved.endswith(".pdf"):
-                missing.setdefault(value, []).append(path)
-            elif fragment:
+        lacking = html.targets - published  # nearly always empty: then only fragments need a look
+        body_refs = None
+        for value, resolved, index, fragment in _parse(output)[4] if lacking else html.fragments:
+            if resolved not in lacking:
                 target = path if resolved is None else resolved if resolved in written else index
-                if target in parsed and fragment not in parsed[target].ids:
-                    missing.setdefault(value, []).append(path)
+                if not fragment or target not in parsed or fragment in parsed[target].ids:
+                    continue
+            if body_refs is None:  # the page's own links are check_links' to report
+                body_refs = set(remembered(memo, "body-refs", (page.rendered,), _local_refs, page.rendered.html,
+                                           table="html")) if page else set()
+            if value not in body_refs:
+                missing.setdefault(value, []).append(path)
     for value, where in missing.items():
         others = f" (and {len(where) - 1} more)" if len(where) > 1 else ""
         yield Problem(*_template_location(config, posixpath.basename(value.rstrip("/")) or value, where[0]),
@@ -204,19 +219,28 @@ class _Parsed:
 
     title: str | None
     ids: dict[str, int]
-    links: tuple[tuple[str, str | None, str | None, str], ...]
+    targets: frozenset[str]
+    """The outputs (or folders) its local URLs point to, but PDFs (the site links each edition's
+    PDF, which an --only site build does not make)."""
+    fragments: tuple[tuple[str, str | None, str | None, str], ...]
     """(URL, the output it points to or None for the document itself, that output's index.html,
-    fragment) of each local href and src."""
+    fragment) of each local URL with a fragment."""
 
 
 def _parsed(memo: Memo | None, output: Output) -> _Parsed:
     """The HTML document `output`, parsed, or as an earlier build parsed the same bytes. Its bytes
     are read only to parse them: a site's pages wait on disk (see files.Spool)."""
-    return _Parsed(*remembered(memo, "html", (output.path, output.digest), _parse, output, table="html",
-                               missing=("(deferred)", {}, ())))
+    return _Parsed(*remembered(memo, "html", (output.path, output.digest), _parsed_fields, output,
+                               table="html", missing=("(deferred)", {}, frozenset(), ())))
+
+
+def _parsed_fields(output: Output) -> tuple:
+    return _parse(output)[:4]
 
 
 def _parse(output: Output) -> tuple:
+    """(title, ids, targets, fragments, links): _Parsed's fields, then (URL, output, index.html,
+    fragment) of every local URL (see _resolve_ref)."""
     title, ids, refs = scan_html(output.data.decode("utf-8", "replace"))
     page = output.path[len("site/"):]
     base = page if page.endswith("/") else posixpath.dirname(page)
@@ -224,7 +248,9 @@ def _parse(output: Output) -> tuple:
     for value in _local(refs):
         if value not in resolved:
             resolved[value] = _resolve_ref(base, value)
-    return title, ids, tuple(resolved[value] for value in _local(refs))
+    links = tuple(resolved[value] for value in _local(refs))
+    targets = frozenset(link[1] for link in resolved.values() if link[1] is not None and not link[1].endswith(".pdf"))
+    return title, ids, targets, tuple(link for link in links if link[3]), links
 
 
 def _resolve_ref(base: str, value: str) -> tuple[str, str | None, str | None, str]:
@@ -315,7 +341,8 @@ CHECKS: tuple[Check, ...] = (check_images, check_links, check_unsafe_markup, che
                              check_catalog_chinese, check_english)
 
 
-MEMO_CHECKS = (check_unsafe_markup, check_html_outputs, check_parity, check_chinese, check_english)
+MEMO_CHECKS = (check_links, check_unsafe_markup, check_html_outputs, check_parity, check_chinese,
+               check_catalog_chinese, check_english)
 """The checks that take a memo: the costly ones, whose findings per page are kept between builds."""
 
 

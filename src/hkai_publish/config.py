@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, replace
@@ -40,8 +41,7 @@ class Config:
     @property
     def locales(self) -> tuple[Locale, ...]:
         """The languages in configured order, the default one first."""
-        parsed = [parse_locale(tag) for tag in self.languages]
-        return tuple(sorted(parsed, key=lambda loc: loc.tag != self.default_locale.tag))
+        return _ordered_locales(self.languages, self.default_language)
 
     @property
     def default_locale(self) -> Locale:
@@ -62,6 +62,13 @@ class Config:
     @property
     def config_file(self) -> Path:
         return self.project_dir / "pyproject.toml"
+
+
+@functools.lru_cache(maxsize=16)
+def _ordered_locales(languages: tuple[str, ...], default: str) -> tuple[Locale, ...]:
+    """Config.locales, asked for on every page: parsed and ordered once."""
+    first = parse_locale(default).tag
+    return tuple(sorted((parse_locale(tag) for tag in languages), key=lambda loc: loc.tag != first))
 
 
 _TYPES = {"title": str, "subtitle": str, "author": str, "description": str, "keywords": list,

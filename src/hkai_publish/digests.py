@@ -54,6 +54,11 @@ class Digester:
         self._feed_all(values, parts)
         return digest(b"".join(parts))
 
+    def digest(self, value: Any) -> bytes:
+        """The 16-byte digest of `value` (once per build for a dataclass)."""
+        return self._dataclass(value) if hasattr(type(value), "__dataclass_fields__") else bytes.fromhex(
+            self.hexdigest(value))
+
     def seed(self, value: Any, known: str) -> None:
         """Take `known` (the digest of the inputs `value` is a pure function of) as the dataclass
         `value`'s digest: cheaper than digesting a large value (a page's HTML) again."""
@@ -118,9 +123,11 @@ class Digester:
             raise TypeError(f"cannot digest a {kind.__qualname__} for the build cache")
 
 
-def template_closure(env: jinja2.Environment, name: str) -> list[str] | None:
+def template_closure(env: jinja2.Environment, name: str, memo: Any = None) -> list[str] | None:
     """`name` and every template it extends, includes or imports, however deep; None when one of
-    them names another by an expression (then any template could matter)."""
+    them names another by an expression (then any template could matter). `memo` (the build
+    cache) keeps what each template source refers to: parsing them costs more than a rebuild's
+    rendering."""
     seen, todo = set(), [name]
     while todo:
         current = todo.pop()
@@ -128,18 +135,28 @@ def template_closure(env: jinja2.Environment, name: str) -> list[str] | None:
             continue
         seen.add(current)
         source, _, _ = env.loader.get_source(env, current)
-        for ref in jinja2.meta.find_referenced_templates(env.parse(source)):
+        for ref in _references(env, source, memo):
             if ref is None:
                 return None
             todo.append(ref)
     return sorted(seen)
 
 
-def template_fingerprint(env: jinja2.Environment, name: str) -> str:
+def _references(env: jinja2.Environment, source: str, memo: Any) -> tuple[str | None, ...]:
+    key = ("references", digest(source.encode("utf-8", "surrogatepass")))
+    found = memo.lookup("jinja", key) if memo is not None else None
+    if found is None:
+        found = tuple(jinja2.meta.find_referenced_templates(env.parse(source)))
+        if memo is not None:
+            memo.store("jinja", key, found)
+    return found
+
+
+def template_fingerprint(env: jinja2.Environment, name: str, memo: Any = None) -> str:
     """A digest of the sources a template's output can depend on (all templates where unsure).
     A template that fails to parse gets a digest of its bytes: rendering it reports the error."""
     try:
-        names = template_closure(env, name)
+        names = template_closure(env, name, memo)
     except (jinja2.TemplateError, OSError):
         names = None
     if names is None:

@@ -7,6 +7,7 @@ import functools
 import importlib.resources
 import re
 from collections import Counter
+from pathlib import Path
 from typing import Iterable, Iterator
 
 import opencc
@@ -14,6 +15,7 @@ import opencc
 from hkai_publish.catalogs import PLACEHOLDER, TAG, po_path, read_catalog
 from hkai_publish.config import Config
 from hkai_publish.errors import Problem
+from hkai_publish.files import digest
 from hkai_publish.locales import Locale
 from hkai_publish.markdown import CJK_CHARS
 from hkai_publish.memo import remembered
@@ -55,18 +57,22 @@ def _lint_document(doc, locale: Locale) -> Iterator[Problem]:
             yield Problem(doc.path, line, check_id, message, "warning")
 
 
-def check_catalog_chinese(config: Config, pages: list[Page], outputs: list[Output]) -> Iterable[Problem]:
+def check_catalog_chinese(config: Config, pages: list[Page], outputs: list[Output], memo=None) -> Iterable[Problem]:
     """The same Chinese lint over the UI strings in each Chinese catalogue."""
     for locale in config.locales:
         path = po_path(config, locale)
-        if not _is_chinese(locale) or not path.is_file():
-            continue
-        for message in read_catalog(path, locale):
-            strings = message.string if isinstance(message.string, tuple) else (message.string,)
-            for string in filter(None, strings):
-                text = TAG.sub(lambda m: " " * len(m.group()), PLACEHOLDER.sub(lambda m: " " * len(m.group()), string))
-                for _line, check_id, text_message in _lint_chinese(Prose(message.lineno, text), locale):
-                    yield Problem(path, message.lineno, check_id, text_message, "warning")
+        if _is_chinese(locale) and path.is_file():
+            yield from remembered(memo, "catalog-lint", (str(path), digest(path.read_bytes()), locale),
+                                  _lint_catalog, path, locale)
+
+
+def _lint_catalog(path: Path, locale: Locale) -> Iterator[Problem]:
+    for message in read_catalog(path, locale):
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for string in filter(None, strings):
+            text = TAG.sub(lambda m: " " * len(m.group()), PLACEHOLDER.sub(lambda m: " " * len(m.group()), string))
+            for _line, check_id, text_message in _lint_chinese(Prose(message.lineno, text), locale):
+                yield Problem(path, message.lineno, check_id, text_message, "warning")
 
 
 def check_english(config: Config, pages: list[Page], outputs: list[Output], memo=None) -> Iterable[Problem]:

@@ -155,7 +155,7 @@ def edition_key(config: Config, edition: Edition, catalog: LoadedCatalog, cache:
     fonts = tuple((place, os.stat(os.path.expanduser(place)).st_mtime_ns) for place in FONT_PLACES
                   if os.path.isdir(os.path.expanduser(place)))
     versions = tuple(_version(name) for name in ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2"))
-    template = template_fingerprint(make_environment(config, catalog), TEMPLATE)
+    template = template_fingerprint(make_environment(config, catalog), TEMPLATE, cache)
     return cache.key("pdf", edition, config, file_fingerprint(config.config_file), template,
                      file_fingerprint(catalog.path), files, fonts, versions, os.environ.get("SOURCE_DATE_EPOCH", ""))
 
