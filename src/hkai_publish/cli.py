@@ -342,13 +342,11 @@ def main() -> None:
     # scans them again and again (a tenth of a rebuild). Every 20 000 is enough.
     gc.set_threshold(20_000, 10, 10)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    # What the imports made lives as long as the process: frozen, it is no longer walked by each
-    # full collection during a build (30 ms of a one-page rebuild at 1000 pages per language).
-    gc.freeze()
     try:
         cli(prog_name="hkai-publish")
     finally:
         # Exiting, the interpreter's last collection would walk and free, one by one, every object
-        # the build made (40 ms more); the operating system takes the memory back whole. No object
-        # of a build needs its finalizer: files are closed, and spools removed, where they are used.
+        # the build made (20 ms of a one-page rebuild); the operating system takes the memory back
+        # whole. No object of a build needs its finalizer: files are closed, and spools removed,
+        # where they are used.
         gc.freeze()
