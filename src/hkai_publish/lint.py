@@ -17,14 +17,14 @@ from hkai_publish.config import Config
 from hkai_publish.errors import Problem
 from hkai_publish.files import digest
 from hkai_publish.locales import Locale
-from hkai_publish.markdown import CJK_CHARS
+from hkai_publish.markdown import CJK_CHARS, LazyPattern
 from hkai_publish.memo import remembered
 from hkai_publish.prose import Prose, document_prose
 from hkai_publish.site import Output, Page
 
-CJK = re.compile(f"[{CJK_CHARS}]")
-CJK_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-CJK_RUN = re.compile(f"[{CJK_CHARS}]+(?:[ \t]+[{CJK_CHARS}]+)*")
+CJK = LazyPattern(f"[{CJK_CHARS}]")
+CJK_WORD = LazyPattern(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+CJK_RUN = LazyPattern(f"[{CJK_CHARS}]+(?:[ \t]+[{CJK_CHARS}]+)*")
 HALF_WIDTH = re.compile(r"\.{2,}|[,.:;!?()]")
 FULL_WIDTH = {",": "，", ".": "。", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
 CORNER_QUOTES, CURLY_QUOTES = "「」『』", "“”"
