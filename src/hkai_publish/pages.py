@@ -158,6 +158,9 @@ def make_pages(config: Config, entries: list[Entry], catalogs: Mapping[str, Load
     job = _Job(config, entries, LinkTable.of(entries), backlinks)
     found = [_cached_entry(job, cache, entry) if cache else None for entry in entries]
     todo = [i for i, renderings in enumerate(found) if renderings is None]
+    if todo:  # made here, once, not in every worker
+        for locale in config.locales:
+            job.renderer(locale)
     for i, renderings in zip(todo, run_tasks(_render_entry, job, todo, jobs, MIN_PARALLEL)):
         found[i] = renderings
         if cache:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import traceback
 from dataclasses import dataclass
@@ -210,6 +211,10 @@ def _render_pages(envs: Mapping[str, jinja2.Environment], catalogs: Mapping[str,
             found = cache.reuse_file(each.page.output_path, key)
             outputs[i] = Output(each.page.output_path, None, *found) if found else None
     todo = [i for i, output in enumerate(outputs) if output is None]
+    if todo:  # compiled here, once, not in every worker
+        for env in envs.values():
+            with contextlib.suppress(jinja2.TemplateError):  # reported by the page that needs it
+                env.get_template("page.html")
     for i, output in zip(todo, run_tasks(_render_page, (envs, inputs, spool), todo, jobs, MIN_PARALLEL)):
         outputs[i] = output
     return outputs  # type: ignore[return-value]
