@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-import functools
+import os
 import re
 try:  # where Python keeps its regex parser (3.11+), for _required_chars
     import re._constants as sre_constants
@@ -27,17 +27,31 @@ from hkai_publish.content import Document
 
 class LazyPattern:
     """A regular expression compiled when first used. Each class of CJK_CHARS costs Python's regex
-    compiler most of a millisecond, and a build that renders only English pages needs few of them."""
+    compiler most of a millisecond, and a build that renders only English pages needs few of them.
+    All are compiled before the build forks its workers, though, or each would compile its own."""
+
+    _made: list[LazyPattern] = []
 
     def __init__(self, pattern: str, flags: int = 0):
         self.pattern, self.flags = pattern, flags
+        self._compiled: re.Pattern | None = None
+        LazyPattern._made.append(self)
 
-    @functools.cached_property
     def compiled(self) -> re.Pattern:
-        return re.compile(self.pattern, self.flags)
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, self.flags)
+        return self._compiled
 
     def __getattr__(self, name: str) -> Any:  # search, match, sub…
-        return getattr(self.compiled, name)
+        return getattr(self.compiled(), name)
+
+    @staticmethod
+    def compile_all() -> None:
+        for pattern in LazyPattern._made:
+            pattern.compiled()
+
+
+os.register_at_fork(before=LazyPattern.compile_all)  # the workers share the build's: see above
 
 
 # Characters between which a source line break is no space: CJK ideographs, kana, full-width forms.
