@@ -70,3 +70,21 @@ def test_a_site_only_build_loads_neither_the_pdf_stage_nor_other_commands_tools(
     unwanted = {"hkai_publish.pdf", "hkai_publish.pdfguard", "weasyprint", "lxml.html", "hkai_publish.handoff",
                 "hkai_publish.i18n", "hkai_publish.status", "hkai_publish.serve", "watchfiles", "urllib.request", "ssl"}
     assert not loaded & unwanted, sorted(loaded & unwanted)
+
+
+def test_a_rebuild_after_an_edit_to_a_pages_text_reuses_its_front_matter(make_project):
+    """The front matter is kept by its own digest: an edit below it is not read as YAML again."""
+    project = make_project()
+    report = ("import atexit, sys; atexit.register(lambda: print('yaml' in sys.modules)); "
+              "from hkai_publish.cli import main; main()")
+    run = lambda: subprocess.run([sys.executable, "-c", report, "build", "--only", "site"], cwd=project,  # noqa: E731
+                                 capture_output=True, text=True, timeout=300)
+    assert run().stdout.split() == ["True"]  # the first build reads it
+    page = project / "content/en/intro.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    edited = run()
+    assert edited.returncode == 0 and edited.stdout.split() == ["False"], edited.stderr
+    assert "One more line." in (project / "build/site/en/intro/index.html").read_text(encoding="utf-8")
+    page.write_text(page.read_text(encoding="utf-8").replace("title: ", "title: New "), encoding="utf-8")
+    assert run().stdout.split() == ["True"]  # a changed front matter is read again
+    assert "New " in (project / "build/site/en/intro/index.html").read_text(encoding="utf-8")

@@ -11,8 +11,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-import yaml
-
 from hkai_publish.cache import BuildCache
 from hkai_publish.config import Config
 from hkai_publish.errors import ContentError, PublishErrors
@@ -20,8 +18,6 @@ from hkai_publish.files import decode_text, digest, is_inside, read_text
 from hkai_publish.locales import Locale
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
-# libyaml's loader where PyYAML was built with it: the same safe subset, ten times faster.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_-]*)*")
 SOURCE_HASH = re.compile(r"[0-9a-f]{8,64}")
 HASH_LENGTH = 12
@@ -189,7 +185,7 @@ def load_document(path: Path, folder: Path, locale: Locale, cache: BuildCache | 
         document = Document(path, key, locale, MappingProxyType(meta), text[body_start:], body_line, text_hash,
                             front_matter)
     else:
-        document, body_start = _parse_document(text, path, folder, locale)
+        document, body_start = _parse_document(text, path, folder, locale, cache)
         if place:
             cache.store("documents", place, (document.key, dict(document.meta), body_start, document.body_line,
                                              document.hash, document.front_matter))
@@ -198,15 +194,21 @@ def load_document(path: Path, folder: Path, locale: Locale, cache: BuildCache | 
     return document
 
 
-def _parse_document(text: str, path: Path, folder: Path, locale: Locale) -> tuple[Document, int]:
-    """The document in `text`, and where its body starts."""
+def _parse_document(text: str, path: Path, folder: Path, locale: Locale,
+                    cache: BuildCache | None = None) -> tuple[Document, int]:
+    """The document in `text`, and where its body starts. `cache` supplies the front matter as an
+    earlier build parsed it, where only the body changed."""
     if not text.strip():
         raise ContentError("empty file: a page needs front matter with a title", path, 1)
     match = FRONT_MATTER.match(text)
     if not match:
         raise ContentError("missing front matter: start the file with '---', a title, and '---'", path, 1)
     source = match.group(1) or ""
-    meta = _parse_front_matter(source, path)
+    place = ("front matter", digest(source.encode("utf-8", "surrogatepass")), str(path))
+    known = cache.lookup("documents", place) if cache else None
+    meta = dict(known) if known is not None else _parse_front_matter(source, path)
+    if cache and known is None:
+        cache.store("documents", place, dict(meta))
     body = text[match.end():]
     body_line = text[: match.end()].count("\n") + 1
     key = path.relative_to(folder).as_posix()[:-3]  # without ".md"
@@ -229,8 +231,11 @@ def translatable_text(meta: Mapping[str, Any], body: str) -> str:
 
 
 def _parse_front_matter(source: str, path: Path) -> dict[str, Any]:
+    import yaml  # here: a rebuild after an edit to a page's text need not load it
+
     try:
-        meta = yaml.load(source, Loader=SAFE_LOADER)
+        # libyaml's loader where PyYAML was built with it: the same safe subset, ten times faster.
+        meta = yaml.load(source, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         # Where a construct opened (an unclosed bracket) says more than where parsing gave up.
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
