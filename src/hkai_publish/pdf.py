@@ -256,7 +256,8 @@ def render_edition(config: Config, edition: Edition, catalog: LoadedCatalog) -> 
         document = weasyprint.HTML(string=html, base_url=str(config.templates_dir) + os.sep,
                                    url_fetcher=fetcher).render(stylesheets=stylesheet, **PDF_OPTIONS)
         data = document.write_pdf(**PDF_OPTIONS)
-    problems += fetcher.problems + problems_from_log(records, template, fetcher)
+    chapters = frozenset(section.anchor for section in edition.sections)
+    problems += fetcher.problems + problems_from_log(records, template, fetcher, chapters=chapters)
     problems += check_glyphs(edition.locale, document, sources)
     return data, problems, len(document.pages)
 

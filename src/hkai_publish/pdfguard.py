@@ -185,17 +185,22 @@ class _ListHandler(logging.Handler):
 
 LOAD_FAILURE = re.compile(r"Failed to load (\w+)(?: at)? '?([^' ]+)'?")
 CSS_POSITION = re.compile(r" at (\d+):(\d+)")
+NO_ANCHOR = re.compile(r"No anchor #([^:\s]+):")
 
 
 def problems_from_log(records: list[logging.LogRecord], default: Path, fetcher: ProjectFetcher,
-                      css_lines: bool = False) -> list[Problem]:
+                      css_lines: bool = False, chapters: frozenset[str] = frozenset()) -> list[Problem]:
     """One problem per WeasyPrint record, placed where its URL came from, else at `default`.
-    With `css_lines` the records come from parsing `default`, a stylesheet: "at 12:3" is its line."""
+    With `css_lines` the records come from parsing `default`, a stylesheet: "at 12:3" is its line.
+    `chapters` are the edition's chapter anchors, which prefix the ids of their pages' text."""
     problems = []
     for record in records:
         message = record.getMessage()
         if message.startswith(".notdef glyph"):
             continue  # check_glyphs reports these with the character's source line
+        anchor = NO_ANCHOR.match(message)
+        if anchor and anchor.group(1) in chapters:
+            continue  # a link in a page's text to an id it lacks: check_links reports it at its line
         if any(url in message for url in fetcher.refused):
             continue  # the fetcher reported the refusal
         path, line = default, None
