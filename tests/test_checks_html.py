@@ -1,5 +1,5 @@
 """How the checks read HTML quickly: lxml for check_html_outputs, a regex for check_unsafe_markup
-where the markup is plain. Each must find exactly what the pure-Python html.parser (_Html) finds."""
+where the markup is plain. Each must find exactly what the pure-Python html.parser (Html) finds."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import run_cli
-from hkai_publish.checks import _PLAIN_MARKUP, _Html, _resolve_ref, _site_path, markup_attributes, scan_html
+from hkai_publish.checks import _resolve_ref, _site_path
+from hkai_publish.markup import PLAIN_MARKUP, Html, markup_attributes, scan_html
 from hkai_publish.content import Document
 from hkai_publish.locales import parse_locale
 from hkai_publish.markdown import MarkdownRenderer
@@ -49,7 +50,7 @@ DOCUMENTS = st.builds(
 
 
 def _old_scan(text: str) -> tuple:
-    html = _Html(text)
+    html = Html(text)
     return html.title, dict(html.ids), [value for _tag, value in html.refs if value]
 
 
@@ -108,20 +109,20 @@ renderer = MarkdownRenderer()
 @given(st.lists(st.sampled_from(ATTACKS), max_size=12).map("".join))
 def test_markdown_bodies_attributes_are_read_as_html_parser_reads_them(markdown):
     html = renderer.render(Document(Path("x.md"), "x", parse_locale("en-HK"), {"title": "x"}, markdown, 1, "0")).html
-    assert markup_attributes(html) == _Html(html).attributes
+    assert markup_attributes(html) == Html(html).attributes
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(DOCUMENTS)
 def test_any_markup_attributes_are_read_as_html_parser_reads_them(document):
-    assert markup_attributes(document) == _Html(document).attributes
+    assert markup_attributes(document) == Html(document).attributes
 
 
 def test_markup_the_regex_cannot_vouch_for_goes_to_html_parser():
     for html in ['<p><SCRIPT>x = "<a href=\'javascript:1\'>"</SCRIPT></p>', "<a href='javascript:1'>x</a>",
                  '<a onclick=x href="y">', "<!-- <a href=\"x\" onclick=\"y\"> -->", '<a href="x"\nonclick="y">']:
-        assert not _PLAIN_MARKUP.fullmatch(html)
-        assert markup_attributes(html) == _Html(html).attributes
+        assert not PLAIN_MARKUP.fullmatch(html)
+        assert markup_attributes(html) == Html(html).attributes
     assert markup_attributes('<p><a HREF="&#106;avascript:x" OnClick="y">t</a><br /></p>') == \
         [("a", "href", "javascript:x"), ("a", "onclick", "y")]
 
@@ -129,4 +130,4 @@ def test_markup_the_regex_cannot_vouch_for_goes_to_html_parser():
 def test_markup_that_is_not_plain_is_told_at_once():
     # Without possessive repeats, the regex tried every split of the text: 30 characters took seconds.
     for html in ["word " * 20000 + "<!", "<p>word <b>bold</b> </p>" * 5000 + "<", '<a href="x"' * 5000 + " onclick=y>"]:
-        assert not _PLAIN_MARKUP.fullmatch(html)
+        assert not PLAIN_MARKUP.fullmatch(html)

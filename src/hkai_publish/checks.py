@@ -19,16 +19,13 @@ import re
 import sys
 from collections import Counter
 from dataclasses import dataclass
-from html import unescape
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Callable, Iterable
-
-from lxml import etree
 
 from hkai_publish.config import Config
 from hkai_publish.content import FIELDS, Document
 from hkai_publish.errors import Problem
+from hkai_publish.markup import markup_attributes, scan_html
 from hkai_publish.lint import check_catalog_chinese, check_chinese, check_english
 from hkai_publish.memo import Memo, compute_everywhere, remembered
 from hkai_publish.parity import check_parity
@@ -40,35 +37,6 @@ Check = Callable[[Config, list[Page], list[Output]], Iterable[Problem]]
 SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:")
 URL_ATTRIBUTES = {"href", "src", "srcset", "action", "formaction", "poster", "data", "xlink:href"}
-
-
-class _Html(HTMLParser):
-    """What the checks need from one HTML document: its title, ids and URL-bearing attributes."""
-
-    def __init__(self, text: str):
-        super().__init__(convert_charrefs=True)
-        self.title, self.ids, self.refs, self.attributes = None, Counter(), [], []
-        self._in_title = False
-        self.feed(text)
-        self.close()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._in_title = tag == "title"
-        if tag == "title":
-            self.title = ""
-        for name, value in attrs:
-            self.attributes.append((tag, name, value or ""))
-            if name == "id" and value:
-                self.ids[value] += 1
-            if name in ("href", "src") and value is not None:
-                self.refs.append((tag, value))
-
-    def handle_endtag(self, tag: str) -> None:
-        self._in_title = False
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title += data
 
 
 def check_images(config: Config, pages: list[Page], outputs: list[Output]) -> Iterable[Problem]:
@@ -147,31 +115,6 @@ def _unsafe_markup(page: Page) -> Iterable[Problem]:
                           f"URL {value[:40]!r} in <{tag} {name}> is refused: only http(s), mailto and tel links")
 
 
-# Markup as Python-Markdown writes it: text without "<", start tags with double-quoted attributes
-# (the serializer escapes <, > and " in values), end tags; no comment, no element whose content
-# html.parser reads as raw text. There, each "<" and a letter opens a tag, and a regex reads its
-# attributes exactly as html.parser does, five times faster.
-_PLAIN_ATTRIBUTES = r'(?: [a-zA-Z_:][-a-zA-Z0-9_:.]*="[^"<>]*")*'
-# Possessive: where the markup is not plain, the match fails at once instead of trying every way
-# of splitting the text between tags (exponentially many).
-_PLAIN_MARKUP = re.compile(rf"(?:[^<]++|<[a-zA-Z][a-zA-Z0-9]*+{_PLAIN_ATTRIBUTES}+ ?/?>|</[a-zA-Z][a-zA-Z0-9]*+>)*+")
-_PLAIN_START = re.compile(rf"<([a-zA-Z][a-zA-Z0-9]*)({_PLAIN_ATTRIBUTES}) ?/?>")
-_PLAIN_ATTRIBUTE = re.compile(r' ([a-zA-Z_:][-a-zA-Z0-9_:.]*)="([^"<>]*)"')
-RAW_TEXT = frozenset({"script", "style", "textarea", "title", "iframe", "noembed", "noframes", "noscript", "xmp",
-                      "plaintext", *HTMLParser.CDATA_CONTENT_ELEMENTS})
-
-
-def markup_attributes(html: str) -> list[tuple[str, str, str]]:
-    """(tag, attribute, value) of each attribute in `html`, as html.parser reads them (_Html):
-    plain markup (_PLAIN_MARKUP) by regex, anything else by _Html itself."""
-    if _PLAIN_MARKUP.fullmatch(html):
-        tags = [(match.group(1).lower(), match.group(2)) for match in _PLAIN_START.finditer(html)]
-        if RAW_TEXT.isdisjoint(tag for tag, _ in tags):
-            return [(tag, name.lower(), unescape(value)) for tag, attributes in tags
-                    for name, value in _PLAIN_ATTRIBUTE.findall(attributes)]
-    return _Html(html).attributes
-
-
 def check_html_outputs(config: Config, pages: list[Page], outputs: list[Output],
                        memo: Memo | None = None) -> Iterable[Problem]:
     """Every HTML file: a title, unique ids, and local links and assets that exist (the pages'
@@ -215,7 +158,7 @@ def check_html_outputs(config: Config, pages: list[Page], outputs: list[Output],
 
 @dataclass(frozen=True, slots=True)
 class _Parsed:
-    """What check_html_outputs needs of an HTML document (see _Html)."""
+    """What check_html_outputs needs of an HTML document (see markup.scan_html)."""
 
     title: str | None
     ids: dict[str, int]
@@ -275,30 +218,6 @@ def _local_refs(html: str) -> Iterable[str]:
 def _local(refs: list[str]) -> Iterable[str]:
     # An empty URL names the document itself, which exists: nothing to check.
     return (value for value in refs if value and not _is_external(value) and not value.startswith(("/", "data:")))
-
-
-_LXML = etree.HTMLParser()
-_SCANNED = etree.XPath("//title | //@id | //@href | //@src")
-
-
-def scan_html(text: str) -> tuple[str | None, dict[str, int], list[str]]:
-    """(title, id -> count, href and src values) of an HTML document, as _Html finds them, but with
-    lxml's C parser: this runs over every page of the site, and _Html took most of the checks' time."""
-    try:
-        root = etree.fromstring(text, _LXML)
-    except ValueError:  # an XML declaration with an encoding, in a str
-        html = _Html(text)
-        return html.title, dict(html.ids), [value for _tag, value in html.refs]
-    title, ids, refs = None, Counter(), []
-    for found in _SCANNED(root) if root is not None else ():
-        if not isinstance(found, str):
-            title = found.text or ""
-        elif found.attrname == "id":
-            if found:
-                ids[str(found)] += 1
-        else:
-            refs.append(str(found))
-    return title, dict(ids), refs
 
 
 def check_titles(config: Config, pages: list[Page], outputs: list[Output]) -> Iterable[Problem]:
