@@ -144,3 +144,17 @@ def test_a_busy_port_is_a_clear_usage_error(make_project):
     assert "--port 0 picks a free one" in result.stderr
     assert "Traceback" not in result.stderr
     assert run_cli("serve", "--port", "70000").returncode == 2
+
+
+def test_a_rebuild_in_the_server_leaves_nothing_frozen_for_the_collector(make_project, tmp_path):
+    """The cache freezes its tables for the collector: the server, which outlives each build,
+    thaws them, or every rebuild's leftovers would stay in memory until it stops."""
+    import gc
+
+    from hkai_publish.serve import LiveState, rebuild
+
+    said = []
+    gc.unfreeze()
+    rebuild(make_project(), tmp_path / "out", LiveState(), said.append, "Built")
+    assert said[-1].startswith("Built in"), said
+    assert gc.get_freeze_count() == 0
