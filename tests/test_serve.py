@@ -147,8 +147,8 @@ def test_a_busy_port_is_a_clear_usage_error(make_project):
 
 
 def test_a_rebuild_in_the_server_leaves_nothing_frozen_for_the_collector(make_project, tmp_path):
-    """The cache freezes its tables for the collector: the server, which outlives each build,
-    thaws them, or every rebuild's leftovers would stay in memory until it stops."""
+    """Only the one-shot command freezes the collector (at exit): a build that froze what it
+    loaded would keep, in the server, every rebuild's leftovers until it stops."""
     import gc
 
     from hkai_publish.serve import LiveState, rebuild

@@ -6,7 +6,6 @@ and an output is reused only while the file the last build wrote is still there,
 from __future__ import annotations
 
 import dataclasses
-import gc
 import hashlib
 import logging
 import os
@@ -103,9 +102,6 @@ class BuildCache:
             if state:
                 for table, key, value in self._added(state["id"]):
                     self._tables.setdefault(table, {})[key] = value
-            # Hundreds of thousands of objects that live as long as the build, with no cycles:
-            # frozen, the collector stops scanning them again at every collection.
-            gc.freeze()
         return self._tables
 
     def _added(self, base: str) -> list[tuple[str, Any, Any]]:

@@ -7,7 +7,6 @@ is previewed is byte for byte what is published, plus one script tag.
 from __future__ import annotations
 
 import errno
-import gc
 import json
 import logging
 import os
@@ -128,10 +127,6 @@ def rebuild(project: Path, out_dir: Path, state: LiveState, echo, done: str, onl
         config, lines, failed = None, str(exc).splitlines(), True
     except Exception:  # a bug in this project: say so, keep serving the last good build
         config, lines, failed = None, ["Internal error (please report it):", traceback.format_exc()], True
-    finally:
-        # A build freezes what it loads out of the collector's reach (cache.py): right for one
-        # command, wrong for this long-lived process, where it would keep each build's leftovers.
-        gc.unfreeze()
     # Pages first, terminal second: once the terminal says it, the pages have been told.
     if failed:
         state.publish("\n".join(lines))
