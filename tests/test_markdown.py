@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from hkai_publish.content import Document
 from hkai_publish.locales import parse_locale
+from hkai_publish.inline import _search
 from hkai_publish.markdown import MarkdownRenderer, render_markdown
 
 ZH = parse_locale("zh-Hant-HK")
@@ -56,7 +57,9 @@ def test_raw_html_is_escaped_unless_allowed():
 PIECES = ["word", "Hong Kong's", "港", "人工智能", " ", "\n", "\n\n", "'", '"', "*", "**", "_", "`", "``",
           "[", "]", "(", ")", "![", "<", ">", "&", "&amp;", "\\", "--", "---", "...", "#", "## ", "- ", "1. ",
           "[^1]", "[^1]: note\n", "{#id}", "http://x.org", "<b>", "</b>", "[a](b.md#c)", "|", "  \n", "    ",
-          "*[HTML]: Hyper\n", "HTML", "> ", "```\n", "Term\n: Definition\n", "'80s", "<<", ">>"]
+          "*[HTML]: Hyper\n", "HTML", "> ", "```\n", "Term\n: Definition\n", "'80s", "<<", ">>",
+          # what smarty's quote patterns look at around a quote
+          "&nbsp;", "&mdash;", "&#8211;", "–", "—", "----", "....", "'s", "s", "9", ".", ",", "{", "\t"]
 stock = MarkdownRenderer(fast_inline=False)
 fast = MarkdownRenderer()
 fast_raw = MarkdownRenderer(allow_raw_html=True)
@@ -70,8 +73,19 @@ def test_the_fast_inline_pass_renders_exactly_as_python_markdown(pieces, raw):
     assert (fast_raw if raw else fast).render(document, ["a", "b"], lambda h: f"/{h}") == expected
 
 
-def test_the_fast_inline_pass_is_in_use():
-    kinds = {type(fast.md.treeprocessors[name]).__name__ for name in ("inline", "smarty")}
-    assert kinds == {"_FastInline"} and type(stock.md.treeprocessors["inline"]).__name__ == "InlineProcessor"
+def test_the_fast_inline_passes_are_in_use():
+    kinds = [type(fast.md.treeprocessors[name]).__name__ for name in ("inline", "smarty")]
+    assert kinds == ["_FastInline", "_Typographer"]
+    assert type(stock.md.treeprocessors["inline"]).__name__ == type(stock.md.treeprocessors["smarty"]).__name__ \
+        == "InlineProcessor"
     assert fast.render(doc("It's -- \"quoted\"...")).html == stock.render(doc("It's -- \"quoted\"...")).html \
         == "<p>It&rsquo;s &ndash; &ldquo;quoted&rdquo;&hellip;</p>"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="'\"-. .s9aé\t\n\x02\x03&;#nbsp", max_size=30), st.integers(0, 5))
+def test_the_typographer_finds_what_a_plain_search_finds(text, pos):
+    """It tries only the starts near a quote, dash or dot: the same first match, from any position."""
+    for regex, _, anchor in fast.md.treeprocessors["smarty"].patterns:
+        expected, found = regex.search(text, pos), _search(regex, text, pos, anchor)
+        assert (expected and expected.span()) == (found and found.span()), regex.pattern

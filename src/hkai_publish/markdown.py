@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import bisect
 import os
 import re
-try:  # where Python keeps its regex parser (3.11+), for _required_chars
-    import re._constants as sre_constants
-    import re._parser as sre_parser
-except ImportError:  # pragma: no cover
-    import sre_constants
-    import sre_parse as sre_parser
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
@@ -18,11 +11,10 @@ from typing import Any, Callable, Sequence
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.toc import TocExtension, slugify_unicode
-from markdown import util
-from markdown.inlinepatterns import InlineProcessor as InlinePattern
-from markdown.treeprocessors import InlineProcessor, Treeprocessor
+from markdown.treeprocessors import Treeprocessor
 
 from hkai_publish.content import Document
+from hkai_publish.inline import install_fast_inline
 
 
 class LazyPattern:
@@ -215,97 +207,3 @@ class _Links(Treeprocessor):
                     el.set("href", target)
         for el in root.iter("img"):
             self.collector.images.append((el.get("src", ""), el.get("alt", "")))
-
-
-class _FastInline(InlineProcessor):
-    """Python-Markdown's inline pass, unchanged except that the patterns which cannot match a text
-    are skipped before the costly bookkeeping of trying them. A pattern that matches nothing
-    changes nothing, so the output is the same (tests compare the two on varied Markdown)."""
-
-    def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
-        if getattr(self, "_patterns", None) is None:
-            self._patterns = [_shortcut(p) for p in self.inlinePatterns]
-            # Which patterns a text may need, by the characters in it: most need one of a few.
-            self._always = frozenset(i for i, (_, needs, _) in enumerate(self._patterns) if needs is None)
-            self._by_char: dict[str, set[int]] = {}
-            for i, (_, needs, _) in enumerate(self._patterns):
-                for char in needs or ():
-                    self._by_char.setdefault(char, set()).add(i)
-            self._triggers = frozenset(self._by_char)
-        return super().run(tree, ancestors)
-
-    def _candidates(self, data: str) -> list[int]:
-        """Indexes of the patterns that might match `data`, in order."""
-        return sorted(self._always.union(*(self._by_char[c] for c in self._triggers.intersection(data))))
-
-    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
-        if isinstance(data, util.AtomicString):
-            return data
-        candidates, start = self._candidates(data), 0
-        k = bisect.bisect_left(candidates, patternIndex)
-        apply = self._InlineProcessor__applyPattern
-        while k < len(candidates):
-            index = candidates[k]
-            pattern, _, search = self._patterns[index]
-            if search is not None and search(data, start) is None:
-                k, start = k + 1, 0  # what __applyPattern returns on no match
-                continue
-            data, matched, start = apply(pattern, data, index, start)
-            if matched:  # the same pattern again, further on, as Python-Markdown does
-                candidates = self._candidates(data)
-                k = bisect.bisect_left(candidates, index)
-                if k == len(candidates) or candidates[k] != index:
-                    start = 0  # it can no longer match: the next one starts from the beginning
-            else:
-                k += 1
-        return data
-
-
-def _shortcut(pattern) -> tuple[Any, frozenset[str] | None, Callable | None]:
-    """(pattern, characters one of which any match needs, or else its regex search, or else None).
-    Most patterns need a character (`[`, `*`, `'`…) that most text lacks: a set lookup proves
-    they cannot match at a fraction of the cost of running them."""
-    if not isinstance(pattern, InlinePattern):
-        return pattern, None, None  # old-style patterns match from the start of a slice: leave them
-    regex = pattern.getCompiledRegExp()
-    needs = None if regex.flags & re.IGNORECASE else _required_chars(_sre_parse(regex))
-    return pattern, needs, None if needs else regex.search
-
-
-def _sre_parse(regex: re.Pattern) -> list | None:
-    try:
-        return list(sre_parser.parse(regex.pattern, regex.flags))
-    except Exception:  # an internal module: if it changes, do without the shortcut
-        return None
-
-
-def _required_chars(sequence: list | None) -> frozenset[str] | None:
-    """Characters one of which every match of the parsed regex `sequence` consumes, or None."""
-    for op, arg in sequence or ():
-        found = None
-        if op is sre_constants.LITERAL:
-            found = frozenset(chr(arg))
-        elif op is sre_constants.IN and all(o is sre_constants.LITERAL for o, _ in arg):
-            found = frozenset(chr(a) for _, a in arg)
-        elif op is sre_constants.SUBPATTERN and not arg[1] & re.IGNORECASE:  # (?i:…) matches other cases
-            found = _required_chars(list(arg[-1]))
-        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and arg[0] >= 1:
-            found = _required_chars(list(arg[2]))
-        elif op is sre_constants.BRANCH:
-            options = [_required_chars(list(branch)) for branch in arg[1]]
-            found = frozenset().union(*options) if all(options) else None
-        if found:
-            return found
-    return None
-
-
-def install_fast_inline(md: markdown.Markdown) -> None:
-    """Swap the stock inline passes ('inline', and smarty's) for _FastInline, where this
-    Python-Markdown has the private methods it relies on; otherwise keep the stock ones."""
-    if not hasattr(InlineProcessor, "_InlineProcessor__applyPattern"):
-        return
-    for name, priority in (("inline", 20), ("smarty", 6)):  # priorities as Python-Markdown registers them
-        if name in md.treeprocessors:
-            fast = _FastInline(md)
-            fast.inlinePatterns = md.treeprocessors[name].inlinePatterns
-            md.treeprocessors.register(fast, name, priority)
