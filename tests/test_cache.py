@@ -16,6 +16,7 @@ from hkai_publish.build import BuildOptions, build
 from hkai_publish.digests import Digester
 from hkai_publish.config import load_config
 from hkai_publish.errors import TemplateError
+from hkai_publish.memo import compute_everywhere, remembered
 from hkai_publish.pages import _relpath
 from hkai_publish.site import NAV_LIMIT
 
@@ -295,3 +296,37 @@ def test_a_reused_page_changed_by_another_build_stops_the_write(tmp_path):
     page.write_bytes(made)  # as the last build left it: copied into the new build folder
     write_outputs(out, [reused])
     assert page.read_bytes() == made
+
+
+class _DictMemo:
+    """A memo in a dict, counting what it stores."""
+
+    def __init__(self):
+        self.table: dict = {}
+
+    def key(self, *values) -> str:
+        return repr(values)
+
+    def lookup(self, table, key):
+        return self.table.get((table, key))
+
+    def store(self, table, key, value) -> None:
+        self.table[(table, key)] = value
+
+
+def _two_checks(memo) -> list:
+    """Two checks over three documents, check by check, as run_checks reads them."""
+    return [remembered(memo, check, (doc,), lambda d, c=check: [f"{c}:{d}"], doc, near=doc)
+            for check in ("parity", "lint") for doc in ("x", "y", "z")]
+
+
+def test_work_on_one_document_is_computed_together_and_the_same_as_in_order():
+    from hkai_publish.memo import _Deferred
+
+    deferred = _Deferred(_DictMemo())
+    _two_checks(deferred)
+    assert [args for _, (_, args) in deferred.ordered_work()] == [("x",), ("x",), ("y",), ("y",), ("z",), ("z",)]
+    memo = _DictMemo()
+    compute_everywhere(memo, _two_checks, jobs=2, min_items=2)
+    assert len(memo.table) == 6
+    assert _two_checks(memo) == _two_checks(None) == [(f"{c}:{d}",) for c in ("parity", "lint") for d in "xyz"]

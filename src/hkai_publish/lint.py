@@ -46,8 +46,9 @@ def check_chinese(config: Config, pages: list[Page], outputs: list[Output], memo
         for page in pages:
             if page.locale == locale and not page.is_fallback:
                 # One document's two readings in a row: the second finds its prose still at hand.
-                yield from remembered(memo, "zh-lint", (page.document, locale), _lint_document, page.document, locale)
-                uses += remembered(memo, "zh-quotes", (page.document,), _quote_uses, page.document)
+                yield from remembered(memo, "zh-lint", (page.document, locale), _lint_document, page.document, locale,
+                                      near=page.entry.key)
+                uses += remembered(memo, "zh-quotes", (page.document,), _quote_uses, page.document, near=page.entry.key)
         yield from _mixed_quotes(uses)
 
 

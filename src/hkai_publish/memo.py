@@ -22,16 +22,18 @@ class Memo(Protocol):
 
 
 def remembered(memo: Memo | None, name: str, inputs: tuple, function: Callable[..., Iterable], *args: Any,
-               table: str = "checks", missing: tuple = ()) -> tuple:
+               table: str = "checks", missing: tuple = (), near: Hashable = None) -> tuple:
     """tuple(function(*args)), kept by a digest of `inputs` (all that the result depends on).
-    Without a memo, just computed. While a _Deferred memo looks for work, `missing` stands in."""
+    Without a memo, just computed. While a _Deferred memo looks for work, `missing` stands in.
+    Work `near` other work (the same document, read by several checks) is computed after it, in
+    the same process, where what the first computed on the way may still be at hand."""
     if memo is None:
         return tuple(function(*args))
     key = memo.key(name, *inputs)
     found = memo.lookup(table, key)
     if found is None:
         if isinstance(memo, _Deferred):
-            memo.defer(table, key, function, args)
+            memo.defer(table, key, function, args, near)
             return missing
         found = tuple(function(*args))
         memo.store(table, key, found)
@@ -53,6 +55,7 @@ class _Deferred:
         self.memo = memo
         self.looked = 0
         self.work: dict[tuple[str, Hashable], tuple[Callable[..., Iterable], tuple]] = {}
+        self.near: dict[tuple[str, Hashable], Hashable] = {}
 
     def key(self, *values: Any) -> str:
         return self.memo.key(*values)
@@ -67,8 +70,18 @@ class _Deferred:
     def store(self, table: str, key: Hashable, value: Any) -> None:
         self.memo.store(table, key, value)
 
-    def defer(self, table: str, key: Hashable, function: Callable[..., Iterable], args: tuple) -> None:
+    def defer(self, table: str, key: Hashable, function: Callable[..., Iterable], args: tuple,
+              near: Hashable = None) -> None:
         self.work.setdefault((table, key), (function, args))
+        if near is not None:
+            self.near.setdefault((table, key), near)
+
+    def ordered_work(self) -> list:
+        """The work found, each piece moved up to the first piece it is near."""
+        first: dict[Hashable, int] = {}
+        items = list(self.work.items())
+        order = sorted(range(len(items)), key=lambda i: (first.setdefault(self.near.get(items[i][0], i), i), i))
+        return [items[i] for i in order]
 
 
 def compute_everywhere(memo: Memo | None, run: Callable[[Memo], Any], jobs: int, min_items: int = 64) -> None:
@@ -81,7 +94,7 @@ def compute_everywhere(memo: Memo | None, run: Callable[[Memo], Any], jobs: int,
         run(deferred)
     except _MostlyKnown:
         return
-    work = list(deferred.work.items())
+    work = deferred.ordered_work()
     if len(work) < min_items:
         return  # the real run computes it, here
     pool: dict = {}

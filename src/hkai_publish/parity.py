@@ -74,7 +74,8 @@ def check_parity(config: Config, pages: list[Page], outputs: list[Output], memo=
                           f"the {page.locale.tag} edition shows the original", "warning")
             continue
         pair = Pair(originals[page.entry.key], page)
-        yield from remembered(memo, "parity", (pair.original, pair.translation), _compare, pair)
+        yield from remembered(memo, "parity", (pair.original, pair.translation), _compare, pair,
+                              near=page.entry.key)
 
 
 def _compare(pair: Pair) -> Iterator[Problem]:
