@@ -34,6 +34,8 @@ REPORT = REPO / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
 PDF_MAX_DOCS = 100
 """Larger corpora are benchmarked site-only: a PDF of thousands of chapters says nothing new."""
+FLOOR = "floor: the Markdown, a Jinja page and the files, nothing else"
+"""benchmarks/floor.py: the least any build of the corpus with these Markdown extensions does."""
 
 
 @dataclass
@@ -167,6 +169,11 @@ def bench_ours(corpus: Path, n: int, runs: int, options: set[str]) -> list[Resul
     for _ in range(runs):
         shutil.rmtree(corpus / "build", ignore_errors=True)
         measure(full, build, env=env)
+    floor = Result("hkai-publish", FLOOR, n)
+    for _ in range(runs):
+        shutil.rmtree(corpus / "out-floor", ignore_errors=True)
+        measure(floor, [sys.executable, str(BENCH / "floor.py"), str(corpus)], env=env)
+    results.insert(1, floor)
     for _ in range(runs):
         measure(noop, build, env=env)
     for run in range(runs):
@@ -275,7 +282,7 @@ def report(results: list[Result], sizes: list[int], meta: dict[str, str], comman
     for n in sizes:
         pelican, hugo = by.get(("Pelican", "full build", n)), by.get(("Hugo", "full build", n))
         for r in (r for r in results if r.tool == "hkai-publish" and r.n == n):
-            full = r.scenario.startswith("full build")
+            full = r.scenario.startswith(("full build", "floor"))
             ratio_p = f"{r.median / pelican.median:.2f}" if full and pelican and pelican.median else ""
             ratio_h = f"{r.median / hugo.median:.2f}" if hugo and hugo.median and r.median else ""
             lines.append(f"| {n} | {r.scenario} | {fmt(r.median)} | {r.peak:.0f} MB | "
@@ -308,6 +315,9 @@ def targets(by: dict, sizes: list[int]) -> list[str]:
     full, pelican, hugo = get("hkai-publish", "full build", 1000), get("Pelican", "full build", 1000), get("Hugo", "full build", 1000)
     row("full site build, 1000/lang ≤ 0.4 × Pelican", f"{fmt(full)} vs {fmt(pelican)}" + (f" = {full / pelican:.2f}×" if full and pelican else ""),
         full / pelican <= 0.4 if full and pelican else None)
+    floor = get("hkai-publish", FLOOR, 1000)
+    row("(for scale: the floor, benchmarks/floor.py, ÷ Pelican)", f"{fmt(floor)}" + (f" = {floor / pelican:.2f}×" if
+                                                                                   floor and pelican else ""), None)
     for scenario in ("no-op rebuild", "one page edited"):
         value = get("hkai-publish", scenario, 1000)
         row(f"{scenario}, 1000/lang < 0.5 s and < ½ Hugo's full build", f"{fmt(value)} (Hugo {fmt(hugo)})",

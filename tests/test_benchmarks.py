@@ -17,8 +17,13 @@ def test_the_benchmark_harness_runs_and_reports(tmp_path):
     assert result.returncode == 0, result.stderr
     text = report.read_text(encoding="utf-8")
     for scenario in ("full build", "no-op rebuild", "one page edited", "one template edited",
-                     "one catalogue string edited"):
+                     "one catalogue string edited", "floor: the Markdown, a Jinja page and the files, nothing else"):
         assert f"| 5 | {scenario} |" in text
+    # The floor wrote every page where the site has it, its body rendered by the same Markdown.
+    floor = parse_html(work / "corpus-5" / "out-floor" / "zh-hant" / "doc-0002" / "index.html")
+    built = parse_html(work / "corpus-5" / "build" / "site" / "zh-hant" / "doc-0002" / "index.html")
+    assert floor.xpath("string(//main//h2[@id])") == built.xpath("string(//main//h2[@id])") != ""
+    assert len(list((work / "corpus-5" / "out-floor").glob("*/*/index.html"))) == 10
     assert "python benchmarks/run.py --sizes 5" in text
     # The real publication and a long Chinese edition, with their pages counted from the PDFs.
     rows = {line.split(" | ")[0].strip("| "): line.split(" | ") for line in text.splitlines()}
