@@ -118,9 +118,11 @@ class _Typographer(Treeprocessor):
         self.patterns = [(p.compiled_re, p.replace, _anchor(p.compiled_re)) for p in patterns]
         anchors = [anchor for _, _, anchor in self.patterns]
         # A text is looked at only if it holds what some pattern needs: one regex finds out.
-        strings = None if None in anchors else frozenset().union(*(a[0] for a in anchors))
-        self.may_match = (re.compile("|".join(map(re.escape, sorted(strings)))).search if strings
-                          else (lambda text: strings is None))
+        if None in anchors:
+            self.may_match: Callable[[str], Any] = lambda text: True
+        else:
+            strings = sorted(frozenset().union(*(a[0] for a in anchors)))
+            self.may_match = re.compile("|".join(map(re.escape, strings))).search if strings else lambda text: False
 
     def run(self, root: etree.Element) -> None:
         self.count = 0  # the placeholders' numbers, as the inline pass numbers its stashed nodes
