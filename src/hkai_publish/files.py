@@ -86,7 +86,7 @@ class Spool:
         Judged by the path's text: the folder is this build's own, and it writes no links there
         (following links to be sure cost 16 system calls a page)."""
         normal = posixpath.normpath(path)
-        if normal in (".", "..") or normal.startswith(("/", "../")) or not path:
+        if normal in (".", "..") or normal.startswith(("/", "../")):
             raise PublishError(f"refusing to write outside the output folder: {path}")
         return self.folder / normal
 

@@ -80,7 +80,8 @@ class _Deferred:
         """The work found, each piece moved up to the first piece it is near."""
         first: dict[Hashable, int] = {}
         items = list(self.work.items())
-        order = sorted(range(len(items)), key=lambda i: (first.setdefault(self.near.get(items[i][0], i), i), i))
+        order = sorted(range(len(items)),  # work near nothing is a group of its own
+                       key=lambda i: (first.setdefault(self.near.get(items[i][0], (None, i)), i), i))
         return [items[i] for i in order]
 
 
