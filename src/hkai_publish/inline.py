@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-try:  # where Python keeps its regex parser (3.11+), for _required_chars
+try:  # where Python keeps its regex parser (3.11+), for _anchor
     import re._constants as sre_constants
     import re._parser as sre_parser
 except ImportError:  # pragma: no cover
@@ -74,35 +74,9 @@ def _shortcut(pattern) -> tuple[Any, frozenset[str] | None, Callable | None]:
     if not isinstance(pattern, InlinePattern):
         return pattern, None, None  # old-style patterns match from the start of a slice: leave them
     regex = pattern.getCompiledRegExp()
-    needs = None if regex.flags & re.IGNORECASE else _required_chars(_sre_parse(regex))
+    found = _anchor(regex, bounded=False)
+    needs = frozenset(string[0] for string in found[0]) if found else None
     return pattern, needs, None if needs else regex.search
-
-
-def _sre_parse(regex: re.Pattern) -> list | None:
-    try:
-        return list(sre_parser.parse(regex.pattern, regex.flags))
-    except Exception:  # an internal module: if it changes, do without the shortcut
-        return None
-
-
-def _required_chars(sequence: list | None) -> frozenset[str] | None:
-    """Characters one of which every match of the parsed regex `sequence` consumes, or None."""
-    for op, arg in sequence or ():
-        found = None
-        if op is sre_constants.LITERAL:
-            found = frozenset(chr(arg))
-        elif op is sre_constants.IN and all(o is sre_constants.LITERAL for o, _ in arg):
-            found = frozenset(chr(a) for _, a in arg)
-        elif op is sre_constants.SUBPATTERN and not arg[1] & re.IGNORECASE:  # (?i:…) matches other cases
-            found = _required_chars(list(arg[-1]))
-        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and arg[0] >= 1:
-            found = _required_chars(list(arg[2]))
-        elif op is sre_constants.BRANCH:
-            options = [_required_chars(list(branch)) for branch in arg[1]]
-            found = frozenset().union(*options) if all(options) else None
-        if found:
-            return found
-    return None
 
 
 class _Typographer(Treeprocessor):
@@ -178,18 +152,20 @@ def _search(regex: re.Pattern, text: str, pos: int, anchor: Anchor | None) -> re
         untried = at + 1
 
 
-def _anchor(regex: re.Pattern) -> Anchor | None:
+def _anchor(regex: re.Pattern, bounded: bool = True) -> Anchor | None:
+    """The regex's Anchor, found by parsing it; None where it has none, or (if `bounded`) where
+    nothing bounds how far into a match it lies."""
     if regex.flags & re.IGNORECASE:
         return None
     try:
         parsed = sre_parser.parse(regex.pattern, regex.flags)
-    except Exception:  # an internal module: if it changes, search the plain way
+    except Exception:  # an internal module: if it changes, do without the shortcut
         return None
-    found = _anchor_in(parsed.state, list(parsed))
+    found = _anchor_in(parsed.state, list(parsed), bounded)
     return (tuple(sorted(found[0])), found[1]) if found else None
 
 
-def _anchor_in(state: Any, sequence: list) -> tuple[frozenset[str], int] | None:
+def _anchor_in(state: Any, sequence: list, bounded: bool) -> tuple[frozenset[str], int] | None:
     lead = 0
     for i, (op, arg) in enumerate(sequence):
         found = None
@@ -199,24 +175,25 @@ def _anchor_in(state: Any, sequence: list) -> tuple[frozenset[str], int] | None:
             found = frozenset([run]), 0
         elif op is sre_constants.IN and all(o is sre_constants.LITERAL for o, _ in arg):
             found = frozenset(chr(a) for _, a in arg), 0
-        elif op is sre_constants.SUBPATTERN and not arg[1] & re.IGNORECASE:
-            found = _anchor_in(state, list(arg[-1]))
+        elif op is sre_constants.SUBPATTERN and not arg[1] & re.IGNORECASE:  # (?i:…) matches other cases
+            found = _anchor_in(state, list(arg[-1]), bounded)
         elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and arg[0] >= 1:
             inner = list(arg[2])
             if len(inner) == 1 and inner[0][0] is sre_constants.LITERAL:  # x{3}: "xxx"
                 found = frozenset([chr(inner[0][1]) * arg[0]]), 0
             else:
-                found = _anchor_in(state, inner)
+                found = _anchor_in(state, inner, bounded)
         elif op is sre_constants.BRANCH:
-            options = [_anchor_in(state, list(branch)) for branch in arg[1]]
+            options = [_anchor_in(state, list(branch), bounded) for branch in arg[1]]
             if all(options):
                 found = frozenset().union(*(o[0] for o in options)), max(o[1] for o in options)
         if found:
             return found[0], lead + found[1]
-        width = sre_parser.SubPattern(state, [(op, arg)]).getwidth()[1]
-        if width >= sre_constants.MAXREPEAT:
-            return None  # no bound on how far into a match the anchor lies
-        lead += width
+        if bounded:
+            width = sre_parser.SubPattern(state, [(op, arg)]).getwidth()[1]
+            if width >= sre_constants.MAXREPEAT:
+                return None  # no bound on how far into a match the anchor lies
+            lead += width
     return None
 
 
@@ -225,17 +202,16 @@ def install_fast_inline(md: markdown.Markdown) -> None:
     Python-Markdown has what they rely on; otherwise keep the stock ones."""
     if not hasattr(InlineProcessor, "_InlineProcessor__applyPattern"):
         return
-    if "inline" in md.treeprocessors:
-        _replace(md, "inline", _FastInline(md), 20)  # priorities as Python-Markdown registers them
+    if "inline" in md.treeprocessors:  # priorities as Python-Markdown registers them
+        md.treeprocessors.register(_fast_inline(md, "inline"), "inline", 20)
     if "smarty" in md.treeprocessors:
         patterns = list(md.treeprocessors["smarty"].inlinePatterns)
-        if all(isinstance(p, SubstituteTextPattern) for p in patterns):
-            _replace(md, "smarty", _Typographer(md, patterns), 6)
-        else:
-            _replace(md, "smarty", _FastInline(md), 6)
+        fast = _Typographer(md, patterns) if all(isinstance(p, SubstituteTextPattern) for p in patterns) \
+            else _fast_inline(md, "smarty")
+        md.treeprocessors.register(fast, "smarty", 6)
 
 
-def _replace(md: markdown.Markdown, name: str, fast: Treeprocessor, priority: int) -> None:
-    if isinstance(fast, _FastInline):
-        fast.inlinePatterns = md.treeprocessors[name].inlinePatterns
-    md.treeprocessors.register(fast, name, priority)
+def _fast_inline(md: markdown.Markdown, name: str) -> _FastInline:
+    fast = _FastInline(md)
+    fast.inlinePatterns = md.treeprocessors[name].inlinePatterns
+    return fast
