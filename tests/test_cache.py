@@ -62,6 +62,16 @@ CHANGES = {
     "config": lambda p: edit(p / "pyproject.toml", 'subtitle = "Navigating Innovation"',
                              'subtitle = "Charting Innovation"'),
     "asset": lambda p: (p / "templates/assets/style.css").write_text("body { color: black; }\n"),
+    # What only the pages made from all pages show: the home page, the 404 page, the language
+    # choice and the sitemap.
+    "page summary (home page's contents)": lambda p: edit(p / "content/zh-hant/intro.md", "summary: 香港的現況。",
+                                                          "summary: 香港的最新現況。"),
+    "page update date (sitemap)": lambda p: edit(p / "content/en/ethics.md", "updated: 2026-11-30",
+                                                 "updated: 2026-12-01"),
+    "home page template": lambda p: edit(p / "templates/index.html", '<section class="cover">',
+                                         '<section class="cover" id="cover">'),
+    "404 template": lambda p: edit(p / "templates/404.html", "{% block main %}", "{% block main %}<hr>"),
+    "language choice template": lambda p: edit(p / "templates/root.html", "</body>", "<hr></body>"),
     "new page": lambda p: write(p / "content/en/extra.md", "---\ntitle: Extra\norder: 3\n---\n\nMore.\n"),
     "deleted page": lambda p: (p / "content/zh-hant/ethics.md").unlink(),
     "image": lambda p: (p / "content/en/chart.png").write_bytes(b"\x89PNG another"),

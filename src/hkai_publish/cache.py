@@ -270,7 +270,9 @@ class BuildCache:
                 folders.add(parent)
                 parent = os.path.dirname(parent)
         self.folder.mkdir(exist_ok=True)
-        dirs = {folder: os.stat(os.path.join(self.out_dir, folder)).st_mtime_ns for folder in sorted(folders)}
+        touched = self._touched_folders(records) if self.intact else None
+        dirs = {folder: self.dirs[folder] if touched is not None and folder not in touched and folder in self.dirs
+                else os.stat(os.path.join(self.out_dir, folder)).st_mtime_ns for folder in sorted(folders)}
         self._save_tables()
         old_records = {path: (r.key, r.sha, r.size, r.mtime_ns) for path, r in self.records.items()}
         if self.intact and records == old_records and dirs == self.dirs and last == self._last:
@@ -278,6 +280,18 @@ class BuildCache:
         manifest = {"format": FORMAT, "package": self.package, "outputs": records, "dirs": dirs, "last": last}
         _dump_atomic(self.folder / "manifest.pickle", manifest)
 
+
+    def _touched_folders(self, records: dict[str, tuple]) -> set[str]:
+        """The folders whose time a build written in place may have changed: those of the files
+        it wrote or removed, and the folders above them. The others are as _outputs_intact found
+        them (a rebuild after an edit writes a few files of thousands)."""
+        touched = {"."}
+        for path in [p for p in records if p not in self.reused] + [p for p in self.records if p not in records]:
+            parent = os.path.dirname(path)
+            while parent and parent not in touched:
+                touched.add(parent)
+                parent = os.path.dirname(parent)
+        return touched
 
     def _save_tables(self) -> None:
         """Append new entries while the tables are mostly in use; else rewrite them with only
