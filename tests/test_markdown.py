@@ -89,3 +89,26 @@ def test_the_typographer_finds_what_a_plain_search_finds(text, pos):
     for regex, _, anchor in fast.md.treeprocessors["smarty"].patterns:
         expected, found = regex.search(text, pos), _search(regex, text, pos, anchor)
         assert (expected and expected.span()) == (found and found.span()), regex.pattern
+
+
+
+@pytest.mark.parametrize("body", [
+    "Intro.\n\n[TOC]\n\n## First\n\nText.\n\n### Inner\n\n## Second",
+    "- [TOC]\n\n## First",  # the marker as the whole text of another element
+    "## [TOC]\n\nA heading is no place for it.\n\n## Next",
+    "## First\n\nNo marker here, [TOC] only within a sentence.",
+])
+def test_a_contents_list_is_made_where_toc_would_make_one(body):
+    """The HTML contents are built only where a text is `[TOC]`; the output is toc's own."""
+    from markdown.extensions.toc import TocTreeprocessor
+
+    theirs = MarkdownRenderer()
+    toc = theirs.md.treeprocessors["toc"]
+    stock_toc = TocTreeprocessor.__new__(TocTreeprocessor)
+    stock_toc.__dict__.update(vars(toc))
+    theirs.md.treeprocessors.register(stock_toc, "toc", 5)
+    expected = theirs.render(doc(body, parse_locale("en-HK")))
+    assert fast.render(doc(body, parse_locale("en-HK"))) == expected
+    if "\n[TOC]\n" in body:
+        assert '<div class="toc">\n<ul>\n<li><a href="#first">First</a><ul>\n<li><a href="#inner">Inner</a>' \
+            in expected.html

@@ -10,7 +10,7 @@ from typing import Any, Callable, Sequence
 
 import markdown
 from markdown.extensions import Extension
-from markdown.extensions.toc import TocExtension, slugify_unicode
+from markdown.extensions.toc import TocExtension, TocTreeprocessor, slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
 from hkai_publish.content import Document
@@ -98,7 +98,7 @@ class MarkdownRenderer:
         self.md = markdown.Markdown(
             extensions=["abbr", "attr_list", "def_list", "fenced_code", "md_in_html", "tables", "sane_lists",
                         "smarty", "footnotes", self.pipeline,
-                        TocExtension(slugify=slugify_unicode, toc_depth="2-6")],
+                        _Toc(slugify=slugify_unicode, toc_depth="2-6")],
             extension_configs={"footnotes": {"BACKLINK_TITLE": footnote_backlink}},
             output_format="html",
         )
@@ -144,6 +144,29 @@ class _Pipeline(Extension):
         md.treeprocessors.register(_AnchorIds(md, self), "hkai_anchors", 6)
         md.treeprocessors.register(_CjkLineJoin(md), "hkai_cjk", 4)
         md.treeprocessors.register(_Links(md, self), "hkai_links", 3)
+
+
+class _TocTreeprocessor(TocTreeprocessor):
+    """toc's heading ids and list of headings, which pages use, and its HTML contents (`md.toc`),
+    which they do not, made only where a page asks for it in its text (`[TOC]`). Made for every
+    page, and sought by a walk that joins the text of every element, it cost a tenth of the
+    rendering."""
+
+    def run(self, doc: etree.Element) -> None:
+        # Where any text is the marker, toc does all it does (it takes only some of those places).
+        self.asked = bool(self.marker) and any((el.text or "").strip() == self.marker for el in doc.iter())
+        super().run(doc)
+
+    def build_toc_div(self, toc_list: list) -> etree.Element:
+        return super().build_toc_div(toc_list) if self.asked else etree.Element("div")
+
+    def replace_marker(self, root: etree.Element, elem: etree.Element) -> None:
+        if self.asked:
+            super().replace_marker(root, elem)
+
+
+class _Toc(TocExtension):
+    TreeProcessorClass = _TocTreeprocessor
 
 
 class _AnchorIds(Treeprocessor):
