@@ -17,6 +17,7 @@ import jinja2
 import jinja2.bccache
 
 from hkai_publish.digests import FORMAT, Digester, package_fingerprint
+from hkai_publish.files import digest
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,8 @@ class BuildCache:
         self.keys: dict[str, str] = {}
         """Output path -> key, for outputs made this build from a key."""
         self.reused: set[str] = set()
-        self.files: dict[str, bytes] = {}
-        """Source path -> its bytes (see fingerprint_sources)."""
+        self.files: dict[str, tuple[bytes, str]] = {}
+        """Source path -> its bytes and their digest (see fingerprint_sources)."""
         self.intact = False
         """Whether the output folder is exactly what the last build wrote: only then are its
         files reused and updated in place."""
@@ -147,14 +148,15 @@ class BuildCache:
                 for name in sorted(files):
                     path = os.path.join(root, name)
                     with open(path, "rb") as handle:
-                        data = self.files[path] = handle.read()
-                    h.update(f"\0{path}\0{len(data)}\0".encode() + data)
+                        data = handle.read()
+                    self.files[path] = data, digest(data)
+                    h.update(f"\0{path}\0{len(data)}\0{self.files[path][1]}".encode())
         return h.hexdigest()
 
-    def source(self, path: Path) -> bytes | None:
-        """A source file's bytes as fingerprint_sources read them (once a build), if it did. Handed
-        over once: the loader keeps what it needs of them, and all of them together are as large
-        as the content folder."""
+    def source(self, path: Path) -> tuple[bytes, str] | None:
+        """A source file's bytes as fingerprint_sources read them (once a build), if it did, and
+        their digest. Handed over once: the loader keeps what it needs of them, and all of them
+        together are as large as the content folder."""
         return self.files.pop(str(path), None)
 
     def previous_build(self, sources: str) -> tuple[list[Any], tuple, int] | None:

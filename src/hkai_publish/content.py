@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,10 +151,10 @@ def load_documents(config: Config, cache: BuildCache | None = None) -> list[Docu
         folder = config.content_dir / locale.folder
         if not folder.is_dir():
             continue
-        for path in sorted(folder.rglob("*.md")):
+        for path, is_link in markdown_files(folder):
             try:
                 # Resolving every path is costly; only a link can lead outside content/.
-                if _through_link(path, linked) and not is_inside(path, config.content_dir):
+                if (is_link or _through_link(path.parent, linked)) and not is_inside(path, config.content_dir):
                     raise ContentError("links to a file outside content/; refusing to read it", path, 1)
                 documents.append(load_document(path, folder, locale, cache))
             except ContentError as error:  # read on: the author fixes every bad file in one go
@@ -163,22 +164,36 @@ def load_documents(config: Config, cache: BuildCache | None = None) -> list[Docu
     return documents
 
 
-def _through_link(path: Path, linked: dict[Path, bool]) -> bool:
-    """Whether `path` or a folder above it (below content/, whose entry `linked` holds) is a link."""
-    if path.is_symlink():
-        return True
-    folder = path.parent
+def markdown_files(folder: Path) -> list[tuple[Path, bool]]:
+    """(path, whether it is a link) of every `*.md` below `folder`, in the order of
+    sorted(folder.rglob("*.md")), which it replaces: rglob made and compared a Path for every
+    file, and asked each whether it was a link, in ten times the time."""
+    found: list[tuple[tuple[str, ...], bool]] = []
+    todo: list[tuple[str, tuple[str, ...]]] = [(str(folder), ())]
+    while todo:
+        directory, parts = todo.pop()
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.name.endswith(".md"):
+                    found.append(((*parts, entry.name), entry.is_symlink()))
+                if entry.is_dir(follow_symlinks=False):  # as rglob, which enters no linked folder
+                    todo.append((entry.path, (*parts, entry.name)))
+    return [(folder.joinpath(*parts), is_link) for parts, is_link in sorted(found)]
+
+
+def _through_link(folder: Path, linked: dict[Path, bool]) -> bool:
+    """Whether `folder` or a folder above it (below content/, whose entry `linked` holds) is a link."""
     if folder not in linked:
-        linked[folder] = folder.is_symlink() or _through_link(folder, linked)
+        linked[folder] = folder.is_symlink() or _through_link(folder.parent, linked)
     return linked[folder]
 
 
 def load_document(path: Path, folder: Path, locale: Locale, cache: BuildCache | None = None) -> Document:
     """One Markdown file, parsed and validated. With a `cache`, its bytes as the cache read them,
     and its front matter as an earlier build parsed it from the same text."""
-    data = cache.source(path) if cache else None
+    data, sha = cache.source(path) or (None, "") if cache else (None, "")
     text = decode_text(data, path, ContentError) if data is not None else read_text(path, ContentError)
-    place = (digest(data), str(path), str(folder), locale.tag) if data else None
+    place = (sha, str(path), str(folder), locale.tag) if data else None
     known = cache.lookup("documents", place) if place else None
     if known is not None:
         key, meta, body_start, body_line, text_hash, front_matter = known

@@ -23,7 +23,6 @@ from hkai_publish.digests import file_fingerprint, template_fingerprint
 from hkai_publish.catalogs import LoadedCatalog
 from hkai_publish.config import Config
 from hkai_publish.errors import PdfError, Problem
-from hkai_publish.files import digest
 from hkai_publish.locales import Locale
 from hkai_publish.markdown import Heading
 from hkai_publish.site import Output, Page, _render, make_environment
@@ -150,7 +149,7 @@ def edition_key(config: Config, edition: Edition, catalog: LoadedCatalog, cache:
     templates/assets/ and every file but the Markdown in content/ (stylesheet, images), the
     installed fonts, WeasyPrint's version and SOURCE_DATE_EPOCH."""
     assets, content = str(config.templates_dir / "assets") + os.sep, str(config.content_dir) + os.sep
-    files = sorted((path, digest(data)) for path, data in cache.cache.files.items()
+    files = sorted((path, sha) for path, (_, sha) in cache.cache.files.items()
                    if path.startswith(assets) or path.startswith(content) and not path.endswith(".md"))
     fonts = tuple((place, os.stat(os.path.expanduser(place)).st_mtime_ns) for place in FONT_PLACES
                   if os.path.isdir(os.path.expanduser(place)))
