@@ -48,6 +48,7 @@ class Digester:
     def __init__(self) -> None:
         self._memo: dict[int, tuple[object, bytes]] = {}
         self._fields: dict[type, tuple[str, ...]] = {}
+        self._kinds: dict[type, bool] = {str: False}
 
     def hexdigest(self, *values: Any) -> str:
         parts: list[bytes] = []
@@ -56,8 +57,15 @@ class Digester:
 
     def digest(self, value: Any) -> bytes:
         """The 16-byte digest of `value` (once per build for a dataclass)."""
-        return self._dataclass(value) if hasattr(type(value), "__dataclass_fields__") else bytes.fromhex(
-            self.hexdigest(value))
+        return self._dataclass(value) if self._is_dataclass(type(value)) else bytes.fromhex(self.hexdigest(value))
+
+    def _is_dataclass(self, kind: type) -> bool:
+        # Asked of every value digested: hasattr() on a type without the attribute formats an
+        # AttributeError's message each time.
+        found = self._kinds.get(kind)
+        if found is None:
+            found = self._kinds[kind] = hasattr(kind, "__dataclass_fields__")
+        return found
 
     def seed(self, value: Any, known: str) -> None:
         """Take `known` (the digest of the inputs `value` is a pure function of) as the dataclass
@@ -81,20 +89,21 @@ class Digester:
     def _feed_all(self, values: Iterable[Any], out: list[bytes]) -> None:
         # Text and dataclasses handled inline: a page's inputs are a few hundred of them, and
         # a call per value doubled the time a warm build spent here.
+        kinds = self._kinds
         for value in values:
             kind = type(value)
             if kind is str:
                 data = value.encode("utf-8", "surrogatepass")
                 out.append(b"s%d:" % len(data))
                 out.append(data)
-            elif hasattr(kind, "__dataclass_fields__"):
+            elif kinds.get(kind) or self._is_dataclass(kind):
                 out.append(b"@" + self._dataclass(value))
             else:
                 self._feed(value, out)
 
     def _feed(self, value: Any, out: list[bytes]) -> None:
         kind = type(value)
-        if kind is str or hasattr(kind, "__dataclass_fields__"):
+        if kind is str or self._is_dataclass(kind):
             self._feed_all((value,), out)
         elif value is None or kind is bool:
             out.append(b"N" if value is None else b"T" if value else b"F")
