@@ -92,3 +92,12 @@ def test_figures_are_read_as_before(text, chinese):
         assert plain == figures._decimal(figures.DIGITS.match(ascii_text, figure.offset).group())
     assert [m.span() for m in figures.EN_NUMBER_WORD.finditer(text)] == [m.span() for m in _EN_WORD.finditer(text)]
     assert [m.span() for m in figures.DIGITS.finditer(ascii_text)] == [m.span() for m in _DIGITS.finditer(ascii_text)]
+
+
+def test_a_text_without_foreign_spans_is_blanked_once_for_both_readings():
+    """Parity reads a document with its foreign spans, the English lint without: where it has
+    none, the lint gets the very text parity made (the checks of a document run in a row)."""
+    body = "Plain text with `code`, a [link](x.md) and 港."
+    assert prose.blank_markup(body, drop_foreign=True) is prose.blank_markup(body)
+    marked = "Text *香港*{lang=zh-Hant-HK} here."
+    assert "香港" in prose.blank_markup(marked) and "香港" not in prose.blank_markup(marked, drop_foreign=True)

@@ -47,7 +47,8 @@ CLOSING_HASHES = _DROP[11][0]
 _LINK = re.compile(r"!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\](?:\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)|\[[^\[\]\n]*\])")
 # Explicitly foreign spans (`*香港*{lang=zh-Hant-HK}`, `<span lang="zh-Hant">…</span>`), which the
 # English lint leaves alone.
-_FOREIGN = [(pattern, ("lang=",)) for pattern in [
+_FOREIGN_NEEDLE = "lang="
+_FOREIGN = [(pattern, (_FOREIGN_NEEDLE,)) for pattern in [
     re.compile(rf"(\*{{1,2}}|_{{1,2}})[^\n]+?\1\{{:?[^{{}}\n]*\blang={LANG_VALUE}[^{{}}\n]*\}}"),
     re.compile(rf"\[[^\[\]]*\]\([^()\n]*\)\{{:?[^{{}}\n]*\blang={LANG_VALUE}[^{{}}\n]*\}}"),
     re.compile(rf"<([A-Za-z]+)\b[^<>]*\blang={LANG_VALUE}[^<>]*>.*?</\1\s*>", re.S),
@@ -76,10 +77,18 @@ def document_prose(doc: Document, drop_foreign: bool = False) -> list[Prose]:
     return prose + [Prose(doc.body_line, blank_markup(doc.body, drop_foreign))]
 
 
-@functools.lru_cache(maxsize=16)
 def blank_markup(body: str, drop_foreign: bool = False) -> str:
-    """Markdown source with everything but its words blanked out, line structure kept. The last
-    few are kept: checks read a document several times in a row (parity both sides, lint and quotes)."""
+    """Markdown source with everything but its words blanked out, line structure kept; without
+    the spans marked as in another language if `drop_foreign`."""
+    if drop_foreign and _FOREIGN_NEEDLE not in body:
+        drop_foreign = False  # no span to drop: the same text, which parity has just made
+    return _blank_markup(body, drop_foreign)
+
+
+@functools.lru_cache(maxsize=16)
+def _blank_markup(body: str, drop_foreign: bool) -> str:
+    """blank_markup's work. The last few are kept: checks read a document several times in a
+    row (parity both sides, the English lint, the Chinese lint and its quotes)."""
     text = "\n".join(line if kind == "text" else "" for kind, line in _classify(body)) if _may_hold_code(body) \
         else body
     if drop_foreign:
