@@ -340,3 +340,17 @@ def test_work_on_one_document_is_computed_together_and_the_same_as_in_order():
     compute_everywhere(memo, _two_checks, jobs=2, min_items=2)
     assert len(memo.table) == 6
     assert _two_checks(memo) == _two_checks(None) == [(f"{c}:{d}",) for c in ("parity", "lint") for d in "xyz"]
+
+
+def test_the_versions_in_the_package_fingerprint_are_importlib_metadata_s():
+    """Read from the names of the metadata folders, as cheaply as a rebuild needs them."""
+    import importlib.metadata
+
+    from hkai_publish.digests import LIBRARIES, installed_version
+
+    for name in (*LIBRARIES, "weasyprint", "pytest", "no-such-distribution"):
+        try:
+            expected = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            expected = "?"
+        assert installed_version(name) == expected, name

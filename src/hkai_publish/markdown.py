@@ -10,6 +10,15 @@ from typing import Any, Callable, Sequence
 
 import markdown
 from markdown.extensions import Extension
+from markdown.extensions.abbr import AbbrExtension
+from markdown.extensions.attr_list import AttrListExtension
+from markdown.extensions.def_list import DefListExtension
+from markdown.extensions.fenced_code import FencedCodeExtension
+from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.md_in_html import MarkdownInHtmlExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.smarty import SmartyExtension
+from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, TocTreeprocessor, slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
@@ -95,11 +104,13 @@ class MarkdownRenderer:
     def __init__(self, allow_raw_html: bool = False, footnote_backlink: str = "Back to the text",
                  fast_inline: bool = True):
         self.pipeline = _Pipeline(_Collector((), None))
+        # Given as objects, not names: Python-Markdown looks a name up among every installed
+        # package's entry points (importlib.metadata: a tenth of a one-page rebuild's start).
         self.md = markdown.Markdown(
-            extensions=["abbr", "attr_list", "def_list", "fenced_code", "md_in_html", "tables", "sane_lists",
-                        "smarty", "footnotes", self.pipeline,
+            extensions=[AbbrExtension(), AttrListExtension(), DefListExtension(), FencedCodeExtension(),
+                        MarkdownInHtmlExtension(), TableExtension(), SaneListExtension(), SmartyExtension(),
+                        FootnoteExtension(BACKLINK_TITLE=footnote_backlink), self.pipeline,
                         _Toc(slugify=slugify_unicode, toc_depth="2-6")],
-            extension_configs={"footnotes": {"BACKLINK_TITLE": footnote_backlink}},
             output_format="html",
         )
         if not allow_raw_html:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib.metadata
 import logging
 import os
 import posixpath
@@ -19,7 +18,7 @@ from lxml import html as lxml_html
 from markupsafe import Markup
 
 from hkai_publish.cache import CacheView
-from hkai_publish.digests import file_fingerprint, template_fingerprint
+from hkai_publish.digests import file_fingerprint, installed_version, template_fingerprint
 from hkai_publish.catalogs import LoadedCatalog
 from hkai_publish.config import Config
 from hkai_publish.errors import PdfError, Problem
@@ -160,10 +159,7 @@ def edition_key(config: Config, edition: Edition, catalog: LoadedCatalog, cache:
 
 
 def _version(distribution: str) -> str:
-    try:
-        return f"{distribution}={importlib.metadata.version(distribution)}"
-    except importlib.metadata.PackageNotFoundError:
-        return f"{distribution}=?"
+    return f"{distribution}={installed_version(distribution)}"
 
 
 @dataclass(frozen=True, slots=True)
