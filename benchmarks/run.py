@@ -160,20 +160,43 @@ def versions(peers: dict[str, list[str]]) -> dict[str, str]:
 
 # -- scenarios -------------------------------------------------------------------------------
 
+def bench_full_builds(corpus: Path, n: int, runs: int, peers: dict[str, list[str]], options: set[str]) -> list[Result]:
+    """Every tool's full build of the corpus (and the floor), taken in turns, round after round:
+    this machine's speed drifts by a fifth within minutes, and a tool timed in a slow stretch
+    after the others had a quick one would skew the ratios."""
+    site = ["--only", "site"] if "--only" in options else []
+    contenders = [("hkai-publish", "full build", ours("--project", str(corpus), *site), None, ("build",)),
+                  ("hkai-publish", FLOOR, [sys.executable, str(BENCH / "floor.py"), str(corpus)], None, ("out-floor",))]
+    if peers:
+        contenders += [("Pelican", "full build", [*peers["pelican"], "content", "-s", "pelicanconf.py", "-o",
+                                                   "out-pelican", "-q"], corpus, ("out-pelican",)),
+                       ("Hugo", "full build", [*peers["hugo"], "--source", str(corpus), "--destination", "out-hugo",
+                                               "--cacheDir", str(corpus / "hugo-cache"), "--quiet"], corpus,
+                        ("out-hugo", "hugo-cache"))]
+    results = {tool + scenario: Result(tool, scenario, n) for tool, scenario, *_ in contenders}
+    for _ in range(runs):
+        for tool, scenario, command, cwd, outputs in contenders:
+            result = results[tool + scenario]
+            if result.error:
+                continue
+            for old in outputs:
+                shutil.rmtree(corpus / old, ignore_errors=True)
+            try:
+                measure(result, command, cwd=cwd, env=our_env() if tool == "hkai-publish" else None)
+            except RuntimeError as exc:
+                if tool == "hkai-publish":
+                    raise
+                print(f"bench: {tool} failed: {exc}", file=sys.stderr)
+    return list(results.values())
+
+
 def bench_ours(corpus: Path, n: int, runs: int, options: set[str]) -> list[Result]:
+    """Rebuilds of the full build's folder, which bench_full_builds left in place."""
     site = ["--only", "site"] if "--only" in options else []
     build, env = ours("--project", str(corpus), *site), our_env()
     results = [Result("hkai-publish", s, n) for s in
-               ("full build", "no-op rebuild", "one page edited", "one template edited", "one catalogue string edited")]
-    full, noop, page, template, catalogue = results
-    for _ in range(runs):
-        shutil.rmtree(corpus / "build", ignore_errors=True)
-        measure(full, build, env=env)
-    floor = Result("hkai-publish", FLOOR, n)
-    for _ in range(runs):
-        shutil.rmtree(corpus / "out-floor", ignore_errors=True)
-        measure(floor, [sys.executable, str(BENCH / "floor.py"), str(corpus)], env=env)
-    results.insert(1, floor)
+               ("no-op rebuild", "one page edited", "one template edited", "one catalogue string edited")]
+    noop, page, template, catalogue = results
     for _ in range(runs):
         measure(noop, build, env=env)
     for run in range(runs):
@@ -190,25 +213,7 @@ def bench_ours(corpus: Path, n: int, runs: int, options: set[str]) -> list[Resul
         for _ in range(runs):
             shutil.rmtree(corpus / "build", ignore_errors=True)
             measure(with_pdf, ours("--project", str(corpus)), env=env)
-        results.insert(1, with_pdf)
-    return results
-
-
-def bench_peers(corpus: Path, n: int, runs: int, peers: dict[str, list[str]]) -> list[Result]:
-    results = []
-    for tool, command in (("Pelican", [*peers["pelican"], "content", "-s", "pelicanconf.py", "-o", "out-pelican", "-q"]),
-                          ("Hugo", [*peers["hugo"], "--source", str(corpus), "--destination", "out-hugo",
-                                    "--cacheDir", str(corpus / "hugo-cache"), "--quiet"])):
-        result = Result(tool, "full build", n)
-        for _ in range(runs):
-            for old in ("out-pelican", "out-hugo", "hugo-cache"):
-                shutil.rmtree(corpus / old, ignore_errors=True)
-            try:
-                measure(result, command, cwd=corpus)
-            except RuntimeError as exc:
-                print(f"bench: {tool} failed: {exc}", file=sys.stderr)
-                break
-        results.append(result)
+        results.insert(0, with_pdf)
     return results
 
 
@@ -370,9 +375,8 @@ def main() -> None:
         print(f"bench: {n} documents per language", file=sys.stderr)
         corpus = work / f"corpus-{n}"
         generator = make_corpus(corpus, n)
-        if peers:
-            results += bench_peers(corpus, n, args.runs, peers)
-        results += bench_ours(corpus, n, args.runs, options)
+        full = bench_full_builds(corpus, n, args.runs, peers, options)
+        results += full[:2] + bench_ours(corpus, n, args.runs, options) + full[2:]
     if not args.skip_real:
         results += bench_real(work, args.runs, options)
         if "--only" in options:

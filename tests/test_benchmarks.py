@@ -34,3 +34,23 @@ def test_the_benchmark_harness_runs_and_reports(tmp_path):
     page = parse_html(work / "corpus-5" / "build" / "site" / "zh-hant" / "doc-0002" / "index.html")
     assert [a.text_content() for a in page.xpath('//nav[@class="sections"]/ol//a')] == [f"文件 000{i}" for i in range(5)]
     assert "目錄 " in page.xpath('string(//h2[@class="sections-title"])')  # the edited catalogue string
+
+
+def test_the_full_builds_of_all_tools_are_timed_in_turns(tmp_path, monkeypatch):
+    """Round after round, each tool once: a slow stretch of the machine falls on all of them."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        import run
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    timed = []
+    monkeypatch.setattr(run, "measure", lambda result, cmd, cwd=None, env=None: (timed.append(result.tool),
+                                                                                   result.seconds.append(1.0)))
+    peers = {"pelican": ["pelican"], "hugo": ["hugo"]}
+
+    results = run.bench_full_builds(tmp_path, 5, 3, peers, set())
+
+    assert timed == ["hkai-publish", "hkai-publish", "Pelican", "Hugo"] * 3
+    assert [(r.tool, r.scenario, len(r.seconds)) for r in results] == [
+        ("hkai-publish", "full build", 3), ("hkai-publish", run.FLOOR, 3), ("Pelican", "full build", 3),
+        ("Hugo", "full build", 3)]
