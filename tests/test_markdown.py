@@ -60,17 +60,65 @@ PIECES = ["word", "Hong Kong's", "港", "人工智能", " ", "\n", "\n\n", "'", 
           "*[HTML]: Hyper\n", "HTML", "> ", "```\n", "Term\n: Definition\n", "'80s", "<<", ">>",
           # what smarty's quote patterns look at around a quote
           "&nbsp;", "&mdash;", "&#8211;", "–", "—", "----", "....", "'s", "s", "9", ".", ",", "{", "\t"]
-stock = MarkdownRenderer(fast_inline=False)
+stock = MarkdownRenderer(fast_inline=False, fast_blocks=False)
 fast = MarkdownRenderer()
 fast_raw = MarkdownRenderer(allow_raw_html=True)
+stock_blocks = MarkdownRenderer(fast_blocks=False)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(PIECES), max_size=40), st.booleans())
 def test_the_fast_inline_pass_renders_exactly_as_python_markdown(pieces, raw):
     document = doc("".join(pieces))
-    expected = MarkdownRenderer(raw, fast_inline=False).render(document, ["a", "b"], lambda h: f"/{h}")
+    expected = MarkdownRenderer(raw, fast_inline=False, fast_blocks=False).render(document, ["a", "b"],
+                                                                                   lambda h: f"/{h}")
     assert (fast_raw if raw else fast).render(document, ["a", "b"], lambda h: f"/{h}") == expected
+
+
+# The same for the block parser's shortcut: documents made of lines that each block processor
+# looks for (and plain ones), joined within blocks and between them.
+LINES = ["Plain words here", "港人 AI", "## Heading", "# Top", "===", "---", "***", "___", "- item", "+ item",
+         "* item", "1. one", "2) two", "> quote", ": definition", "Term", "[^1]: note", "[ref]: http://x.org",
+         "*[HTML]: Hyper Text", "0. zero", '<div markdown="1">', "| a | b |", "|---|---|", "a | b", "    code", "  indented", "```", "~~~",
+         "<div>", "</div>", "<https://x.org>", "1999 was", "-1 below", "=equal", "\\# not", "text :", "   ",
+         "***bold***", "[link](x.md)", "_under_", "x"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(LINES), st.sampled_from(["\n", "\n\n", "\n\n\n"])), max_size=25),
+       st.booleans())
+def test_the_block_shortcut_renders_exactly_as_python_markdown(lines, raw):
+    document = doc("".join(line + sep for line, sep in lines))
+    expected = MarkdownRenderer(raw, fast_blocks=False).render(document)
+    assert (fast_raw if raw else fast).render(document) == expected
+
+
+def test_the_block_shortcut_renders_every_pair_of_lines_as_python_markdown():
+    """Each line under each other line, in one block: a table's head under its first row, a
+    setext underline under a heading's text, a list item under a paragraph's line…"""
+    stock_raw = MarkdownRenderer(allow_raw_html=True, fast_blocks=False)
+    for first in LINES:
+        for second in LINES:  # each a document of its own: a fence would hide what follows it
+            document = doc(f"{first}\n{second}\n\n{first}")
+            assert fast.render(document) == stock_blocks.render(document), document.body
+            assert fast_raw.render(document) == stock_raw.render(document), document.body
+
+
+def test_the_block_shortcut_is_taken_only_with_the_processors_it_knows():
+    assert fast.md.parser.parseBlocks.__name__ == "parse_blocks"
+    assert stock.md.parser.parseBlocks.__func__ is type(stock.md.parser).parseBlocks
+    from markdown.blockprocessors import BlockProcessor
+    from hkai_publish.paragraphs import install_fast_paragraphs, plain
+
+    class Admonition(BlockProcessor):  # a processor the shortcut knows nothing of
+        def test(self, parent, block):
+            return block.startswith("!!!")
+
+    other = MarkdownRenderer(fast_blocks=False)
+    other.md.parser.blockprocessors.register(Admonition(other.md.parser), "admonition", 105)
+    install_fast_paragraphs(other.md)
+    assert "parseBlocks" not in vars(other.md.parser)
+    assert plain("Hong Kong\nis a city") and not plain("Hong Kong\n- a list") and not plain("text\n===")
 
 
 def test_the_fast_inline_passes_are_in_use():

@@ -24,6 +24,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from hkai_publish.content import Document
 from hkai_publish.inline import install_fast_inline
+from hkai_publish.paragraphs import install_fast_paragraphs
 
 
 class LazyPattern:
@@ -102,7 +103,7 @@ class MarkdownRenderer:
     rendering a short page, and a build renders thousands."""
 
     def __init__(self, allow_raw_html: bool = False, footnote_backlink: str = "Back to the text",
-                 fast_inline: bool = True):
+                 fast_inline: bool = True, fast_blocks: bool = True):
         self.pipeline = _Pipeline(_Collector((), None))
         # Given as objects, not names: Python-Markdown looks a name up among every installed
         # package's entry points (importlib.metadata: a tenth of a one-page rebuild's start).
@@ -118,6 +119,8 @@ class MarkdownRenderer:
             self.md.inlinePatterns.deregister("html")
         if fast_inline:
             install_fast_inline(self.md)
+        if fast_blocks:
+            install_fast_paragraphs(self.md)
 
     def render(self, doc: Document, anchor_ids: Sequence[str] = (),
                resolve_link: LinkResolver | None = None) -> Rendered:
