@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
@@ -101,3 +101,43 @@ def test_a_text_without_foreign_spans_is_blanked_once_for_both_readings():
     assert prose.blank_markup(body, drop_foreign=True) is prose.blank_markup(body)
     marked = "Text *香港*{lang=zh-Hant-HK} here."
     assert "香港" in prose.blank_markup(marked) and "香港" not in prose.blank_markup(marked, drop_foreign=True)
+
+
+def reference_headings_and_tables(doc) -> tuple[list, list]:
+    """heading_lines and table_shapes as they were before lines were filtered by their first
+    character and read once for both."""
+    lines = [(doc.body_line + n, line) for n, (kind, line) in enumerate(prose._classify(doc.body)) if kind == "text"]
+    headings, previous = [], None
+    for number, line in lines:
+        atx, setext = prose.ATX.match(line), prose.SETEXT.match(line)
+        if atx:
+            headings.append((number, len(atx.group(1)), prose.ATTR_LIST.sub("", atx.group(2)).strip()))
+        elif setext and previous and previous[0] == number - 1 and previous[1].strip() \
+                and not prose.LIST_ITEM.match(previous[1]) and not prose.ATX.match(previous[1]):
+            headings.append((previous[0], 1 if setext.group(1)[0] == "=" else 2, previous[1].strip()))
+        previous = (number, line)
+    tables = []
+    for index, (number, line) in enumerate(lines):
+        if index and prose.TABLE_RULE.match(line) and "|" in lines[index - 1][1]:
+            rows = 1
+            for later, row in lines[index + 1:]:
+                if not row.strip() or "|" not in row or later != number + rows:
+                    break
+                rows += 1
+            tables.append((lines[index - 1][0], rows, len(line.strip().strip("|").split("|"))))
+    return headings, tables
+
+
+TABLE_PIECES = ["|", " | ", "---", ":--", "--:", "a", "\n", "# ", "## ", "Title\n", "===", "\n---", " ", "   ",
+                "    ", "```\n", "- ", "\t", "港"]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES + TABLE_PIECES), max_size=50).map("".join), st.integers(1, 30))
+@example("a | b\n---|---\n1 | 2\n\n| x |\n|:--|\nTitle\n---\n## Two ##\n", 3)
+def test_headings_and_tables_are_read_as_every_line_read_by_every_pattern(body, body_line):
+    from hkai_publish.content import Document
+    from hkai_publish.locales import parse_locale
+
+    doc = Document(Path("x.md"), "x", parse_locale("en-HK"), {"title": "x"}, body, body_line, "0")
+    assert (prose.heading_lines(doc), prose.table_shapes(doc)) == reference_headings_and_tables(doc)

@@ -172,24 +172,39 @@ def _classify(body: str) -> Iterator[tuple[str, str]]:
 
 def source_lines(doc: Document) -> Iterator[tuple[int, str]]:
     """(file line, text) of every body line outside code."""
-    for number, (kind, line) in enumerate(_classify(doc.body)):
-        if kind == "text":
-            yield doc.body_line + number, line
+    start = doc.body_line
+    return ((start + index, line) for index, line in _text_lines(doc.body))
+
+
+@functools.lru_cache(maxsize=16)
+def _text_lines(body: str) -> tuple[tuple[int, str], ...]:
+    """(index, text) of every body line outside code. The last few are kept: parity reads a
+    document's lines for its headings, tables and footnotes in a row."""
+    return tuple((index, line) for index, (kind, line) in enumerate(_classify(body)) if kind == "text")
 
 
 def heading_lines(doc: Document) -> list[tuple[int, int, str]]:
     """(file line, level, text) of each heading in the source, ATX and setext, in order."""
+    return [(doc.body_line + index, level, text) for index, level, text in _headings(doc.body)]
+
+
+@functools.lru_cache(maxsize=16)
+def _headings(body: str) -> tuple[tuple[int, int, str], ...]:
     headings = []
     previous: tuple[int, str] | None = None
-    for number, line in source_lines(doc):
-        atx, setext = ATX.match(line), SETEXT.match(line)
+    for index, line in _text_lines(body):
+        # Only a line whose first character (after spaces) is #, = or - may be a heading or an
+        # underline: the patterns are tried on those alone.
+        first = line.lstrip(" ")[:1]
+        atx = ATX.match(line) if first == "#" else None
+        setext = SETEXT.match(line) if first in ("=", "-") else None
         if atx:
-            headings.append((number, len(atx.group(1)), ATTR_LIST.sub("", atx.group(2)).strip()))
-        elif setext and previous and previous[0] == number - 1 and previous[1].strip() \
+            headings.append((index, len(atx.group(1)), ATTR_LIST.sub("", atx.group(2)).strip()))
+        elif setext and previous and previous[0] == index - 1 and previous[1].strip() \
                 and not LIST_ITEM.match(previous[1]) and not ATX.match(previous[1]):
             headings.append((previous[0], 1 if setext.group(1)[0] == "=" else 2, previous[1].strip()))
-        previous = (number, line)
-    return headings
+        previous = (index, line)
+    return tuple(headings)
 
 
 def table_shapes(doc: Document) -> list[tuple[int, int, int]]:
@@ -199,7 +214,7 @@ def table_shapes(doc: Document) -> list[tuple[int, int, int]]:
     lines = list(source_lines(doc))
     tables = []
     for index, (number, line) in enumerate(lines):
-        if index and TABLE_RULE.match(line) and "|" in lines[index - 1][1]:
+        if index and "|" in line and "-" in line and TABLE_RULE.match(line) and "|" in lines[index - 1][1]:
             columns = len(line.strip().strip("|").split("|"))
             rows = 1
             for later, row in lines[index + 1:]:
