@@ -282,7 +282,6 @@ class BuildCache:
         manifest = {"format": FORMAT, "package": self.package, "outputs": records, "dirs": dirs, "last": last}
         _dump_atomic(self.folder / "manifest.pickle", manifest)
 
-
     def _touched_folders(self, records: dict[str, tuple]) -> set[str]:
         """The folders whose time a build written in place may have changed: those of the files
         it wrote or removed, and the folders above them. The others are as _outputs_intact found
