@@ -102,6 +102,9 @@ def test_the_block_shortcut_renders_every_pair_of_lines_as_python_markdown():
             document = doc(f"{first}\n{second}\n\n{first}")
             assert fast.render(document) == stock_blocks.render(document), document.body
             assert fast_raw.render(document) == stock_raw.render(document), document.body
+    for digit in "0123456789":  # an ordered list may start with any of them
+        document = doc(f"{digit}. item\n\n{digit}) item")
+        assert fast.render(document) == stock_blocks.render(document), document.body
 
 
 def test_the_block_shortcut_is_taken_only_with_the_processors_it_knows():
