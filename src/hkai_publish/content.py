@@ -191,7 +191,7 @@ def _through_link(folder: Path, linked: dict[Path, bool]) -> bool:
 def load_document(path: Path, folder: Path, locale: Locale, cache: BuildCache | None = None) -> Document:
     """One Markdown file, parsed and validated. With a `cache`, its bytes as the cache read them,
     and its front matter as an earlier build parsed it from the same text."""
-    data, sha = cache.source(path) or (None, "") if cache else (None, "")
+    data, sha = (cache.source(path) if cache else None) or (None, "")
     text = decode_text(data, path, ContentError) if data is not None else read_text(path, ContentError)
     place = (sha, str(path), str(folder), locale.tag) if data else None
     known = cache.lookup("documents", place) if place else None

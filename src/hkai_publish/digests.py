@@ -124,14 +124,13 @@ class Digester:
     def _feed_all(self, values: Iterable[Any], out: list[bytes]) -> None:
         # Text and dataclasses handled inline: a page's inputs are a few hundred of them, and
         # a call per value doubled the time a warm build spent here.
-        kinds = self._kinds
         for value in values:
             kind = type(value)
             if kind is str:
                 data = value.encode("utf-8", "surrogatepass")
                 out.append(b"s%d:" % len(data))
                 out.append(data)
-            elif kinds.get(kind) or self._is_dataclass(kind):
+            elif self._is_dataclass(kind):
                 out.append(b"@" + self._dataclass(value))
             else:
                 self._feed(value, out)
