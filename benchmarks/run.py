@@ -36,6 +36,8 @@ PDF_MAX_DOCS = 100
 """Larger corpora are benchmarked site-only: a PDF of thousands of chapters says nothing new."""
 FLOOR = "floor: the Markdown, a Jinja page and the files, nothing else"
 """benchmarks/floor.py: the least any build of the corpus with these Markdown extensions does."""
+UNCHECKED = "full build without the checks"
+"""benchmarks/unchecked.py: our full build but for the checks, which it skips."""
 
 
 @dataclass
@@ -161,11 +163,16 @@ def versions(peers: dict[str, list[str]]) -> dict[str, str]:
 # -- scenarios -------------------------------------------------------------------------------
 
 def bench_full_builds(corpus: Path, n: int, runs: int, peers: dict[str, list[str]], options: set[str]) -> list[Result]:
-    """Every tool's full build of the corpus (and the floor), taken in turns, round after round:
+    """Every tool's full build of the corpus (and ours without checks, and the floor), taken in
+    turns, round after round:
     this machine's speed drifts by a fifth within minutes, and a tool timed in a slow stretch
     after the others had a quick one would skew the ratios."""
     site = ["--only", "site"] if "--only" in options else []
     contenders = [("hkai-publish", "full build", ours("--project", str(corpus), *site), None, ("build",)),
+                  # Into a folder of its own: bench_ours rebuilds the full build's folder, cache and all.
+                  ("hkai-publish", UNCHECKED, [sys.executable, str(BENCH / "unchecked.py"), "build", "--project",
+                                               str(corpus), "--out", str(corpus / "out-unchecked"), *site], None,
+                   ("out-unchecked",)),
                   ("hkai-publish", FLOOR, [sys.executable, str(BENCH / "floor.py"), str(corpus)], None, ("out-floor",))]
     if peers:
         contenders += [("Pelican", "full build", [*peers["pelican"], "content", "-s", "pelicanconf.py", "-o",
@@ -320,9 +327,10 @@ def targets(by: dict, sizes: list[int]) -> list[str]:
     full, pelican, hugo = get("hkai-publish", "full build", 1000), get("Pelican", "full build", 1000), get("Hugo", "full build", 1000)
     row("full site build, 1000/lang ≤ 0.4 × Pelican", f"{fmt(full)} vs {fmt(pelican)}" + (f" = {full / pelican:.2f}×" if full and pelican else ""),
         full / pelican <= 0.4 if full and pelican else None)
-    floor = get("hkai-publish", FLOOR, 1000)
-    row("(for scale: the floor, benchmarks/floor.py, ÷ Pelican)", f"{fmt(floor)}" + (f" = {floor / pelican:.2f}×" if
-                                                                                   floor and pelican else ""), None)
+    for scenario, text in ((UNCHECKED, "(for scale: our build without the checks, benchmarks/unchecked.py, ÷ Pelican)"),
+                           (FLOOR, "(for scale: the floor, benchmarks/floor.py, ÷ Pelican)")):
+        value = get("hkai-publish", scenario, 1000)
+        row(text, f"{fmt(value)}" + (f" = {value / pelican:.2f}×" if value and pelican else ""), None)
     for scenario in ("no-op rebuild", "one page edited"):
         value = get("hkai-publish", scenario, 1000)
         row(f"{scenario}, 1000/lang < 0.5 s and < ½ Hugo's full build", f"{fmt(value)} (Hugo {fmt(hugo)})",
@@ -376,7 +384,7 @@ def main() -> None:
         corpus = work / f"corpus-{n}"
         generator = make_corpus(corpus, n)
         full = bench_full_builds(corpus, n, args.runs, peers, options)
-        results += full[:2] + bench_ours(corpus, n, args.runs, options) + full[2:]
+        results += full[:3] + bench_ours(corpus, n, args.runs, options) + full[3:]
     if not args.skip_real:
         results += bench_real(work, args.runs, options)
         if "--only" in options:

@@ -17,13 +17,19 @@ def test_the_benchmark_harness_runs_and_reports(tmp_path):
     assert result.returncode == 0, result.stderr
     text = report.read_text(encoding="utf-8")
     for scenario in ("full build", "no-op rebuild", "one page edited", "one template edited",
-                     "one catalogue string edited", "floor: the Markdown, a Jinja page and the files, nothing else"):
+                     "one catalogue string edited", "floor: the Markdown, a Jinja page and the files, nothing else",
+                     "full build without the checks"):
         assert f"| 5 | {scenario} |" in text
     # The floor wrote every page where the site has it, its body rendered by the same Markdown.
     floor = parse_html(work / "corpus-5" / "out-floor" / "zh-hant" / "doc-0002" / "index.html")
     built = parse_html(work / "corpus-5" / "build" / "site" / "zh-hant" / "doc-0002" / "index.html")
     assert floor.xpath("string(//main//h2[@id])") == built.xpath("string(//main//h2[@id])") != ""
     assert len(list((work / "corpus-5" / "out-floor").glob("*/*/index.html"))) == 10
+    # The build without checks wrote a whole site of its own, not over the build the rebuilds use.
+    unchecked = work / "corpus-5" / "out-unchecked" / "site"
+    assert len(list(unchecked.glob("*/*/index.html"))) == 10 and (unchecked / "sitemap.xml").is_file()
+    assert parse_html(unchecked / "zh-hant" / "doc-0002" / "index.html").xpath("string(//main//h2[@id])") == \
+        built.xpath("string(//main//h2[@id])")
     assert "python benchmarks/run.py --sizes 5" in text
     # The real publication and a long Chinese edition, with their pages counted from the PDFs.
     rows = {line.split(" | ")[0].strip("| "): line.split(" | ") for line in text.splitlines()}
@@ -50,7 +56,8 @@ def test_the_full_builds_of_all_tools_are_timed_in_turns(tmp_path, monkeypatch):
 
     results = run.bench_full_builds(tmp_path, 5, 3, peers, set())
 
-    assert timed == ["hkai-publish", "hkai-publish", "Pelican", "Hugo"] * 3
+    assert timed == ["hkai-publish", "hkai-publish", "hkai-publish", "Pelican", "Hugo"] * 3
     assert [(r.tool, r.scenario, len(r.seconds)) for r in results] == [
-        ("hkai-publish", "full build", 3), ("hkai-publish", run.FLOOR, 3), ("Pelican", "full build", 3),
+        ("hkai-publish", "full build", 3), ("hkai-publish", run.UNCHECKED, 3), ("hkai-publish", run.FLOOR, 3),
+        ("Pelican", "full build", 3),
         ("Hugo", "full build", 3)]
