@@ -20,7 +20,7 @@ import jinja2.meta
 
 from hkai_publish.files import digest
 
-FORMAT = 1
+FORMAT = 2
 """Of the cache's files and keys: bump when their layout changes."""
 
 LIBRARIES = ("jinja2", "markdown", "babel", "pyyaml", "markupsafe", "lxml", "opencc-python-reimplemented")
