@@ -170,9 +170,9 @@ class BuildCache:
                         before = os.fstat(handle.fileno())
                         data = handle.read()
                         after = os.fstat(handle.fileno())
-                    stat = (before.st_ino, before.st_size, before.st_mtime_ns, before.st_ctime_ns)
+                    stat = _signature(before)
                     # Written while it was read: these bytes may be neither version. Hashed, not recorded.
-                    steady = (after.st_ino, after.st_size, after.st_mtime_ns, after.st_ctime_ns) == stat
+                    steady = _signature(after) == stat
                     last = known.get(path)
                     if steady and last is not None and last[:4] == stat and last[3] < trusted_before:
                         sha = last[4]
@@ -347,6 +347,11 @@ class BuildCache:
         _dump_atomic(self.folder / "tables.pickle",
                      {"format": FORMAT, "package": self.package, "id": base, "tables": self._used})
         (self.folder / "tables.added").unlink(missing_ok=True)
+
+
+def _signature(st: os.stat_result) -> tuple[int, int, int, int]:
+    """What tells a source file is as it was: inode, size, modification and change time."""
+    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
 class CacheView:
