@@ -17,7 +17,7 @@ from hkai_publish import cache as cache_module
 from hkai_publish.build import BuildOptions, build
 from hkai_publish.digests import Digester
 from hkai_publish.config import load_config
-from hkai_publish.errors import TemplateError
+from hkai_publish.errors import ContentError, TemplateError
 from hkai_publish.memo import compute_everywhere, remembered
 from hkai_publish.pages import _relpath
 from hkai_publish.site import NAV_LIMIT
@@ -127,9 +127,14 @@ def test_a_rebuild_hashes_only_the_sources_changed_since_the_last_build_read_the
 
     monkeypatch.setattr(cache_module, "RACY_NS", 0)  # as if they had been written long before
     hashed.clear()
+    opened: list[str] = []
+    monkeypatch.setattr(cache_module, "open", lambda path, *args: (opened.append(path), open(path, *args))[1],
+                        raising=False)
     edit(project / "content/en/ethics.md", "Privacy always first.", "Privacy first, always.")
     warm = run(project, out)
     assert hashed == [(project / "content/en/ethics.md").read_bytes()]
+    sources_read = [path for path in map(Path, opened) if path.is_relative_to(project)]
+    assert sources_read == [project / "content/en/ethics.md"]  # the others are not even read
     assert warm == cold(project, tmp_path)
 
     # Same size, modification time set back: the change time, which cannot be set, tells.
@@ -142,6 +147,41 @@ def test_a_rebuild_hashes_only_the_sources_changed_since_the_last_build_read_the
     warm = run(project, out)
     assert hashed == [page.read_bytes()] and "私隱至上" in warm["site/zh-hant/ethics/index.html"].decode()
     assert warm == cold(project, tmp_path)
+
+
+def test_a_page_left_unread_is_read_when_its_translation_must_be_rendered_again(make_project, tmp_path,
+                                                                                monkeypatch):
+    """An unchanged source is not read, but its body is there when needed: here the translation of
+    a page whose headings changed, whose anchors follow the original's."""
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)
+    project, out = make_project(), tmp_path / "out"
+    run(project, out)
+    edit(project / "content/en/ethics.md", "## Algorithmic bias", "## Bias in algorithms")
+    warm = run(project, out)
+    assert warm == cold(project, tmp_path)
+    headings = parse_html(out / "site/zh-hant/ethics/index.html").xpath("//h2/@id")
+    assert "bias-in-algorithms" in headings and "algorithmic-bias" not in headings
+
+
+def test_a_page_changed_after_the_build_looked_at_it_stops_the_build(make_project, tmp_path, monkeypatch):
+    """The build is made from the sources as it found them: a file it left unread that changes
+    before it needs the file's text is an error to build again after, not a mixed build."""
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)
+    project, out = make_project(), tmp_path / "out"
+    before = run(project, out)
+    fingerprint = cache_module.BuildCache.fingerprint_sources
+
+    def then_edited(self, *args):
+        found = fingerprint(self, *args)
+        edit(project / "content/zh-hant/ethics.md", "私隱優先。", "私隱至上。")
+        return found
+
+    monkeypatch.setattr(cache_module.BuildCache, "fingerprint_sources", then_edited)
+    edit(project / "content/en/ethics.md", "## Algorithmic bias", "## Bias in algorithms")
+    with pytest.raises(ContentError, match="the file changed while the build ran; build again") as error:
+        build(load_config(project), BuildOptions(out, only="site"))
+    assert error.value.path == project / "content/zh-hant/ethics.md"
+    assert tree(out) == before  # the last good build stays
 
 
 def test_successive_edits_are_added_to_the_cache_then_compacted(make_project, tmp_path):
