@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import parse_html, write
-from hkai_publish import cache as cache_module
+from hkai_publish import cache as cache_module, catalogs as catalogs_module
 from hkai_publish.build import BuildOptions, build
 from hkai_publish.digests import Digester
 from hkai_publish.config import load_config
@@ -182,6 +182,25 @@ def test_a_page_changed_after_the_build_looked_at_it_stops_the_build(make_projec
         build(load_config(project), BuildOptions(out, only="site"))
     assert error.value.path == project / "content/zh-hant/ethics.md"
     assert tree(out) == before  # the last good build stays
+
+
+def test_a_rebuild_compiles_only_a_catalogue_that_changed(make_project, tmp_path, monkeypatch):
+    compiled: list[Path] = []
+    real = catalogs_module.compile_catalog
+    monkeypatch.setattr(catalogs_module, "compile_catalog",
+                        lambda path, *args: (compiled.append(path), real(path, *args))[1])
+    project, out = make_project(), tmp_path / "out"
+    po = project / "locales/zh_Hant_HK/LC_MESSAGES/messages.po"
+    run(project, out)
+    assert po in compiled
+    compiled.clear()
+    edit(project / "content/en/ethics.md", "Privacy first.", "Privacy always first.")
+    run(project, out)
+    assert compiled == []
+    edit(po, 'msgstr "目錄"', 'msgstr "目次"')
+    warm = run(project, out)
+    assert compiled == [po] and warm == cold(project, tmp_path)
+    assert "目次" in parse_html(out / "site/zh-hant/ethics/index.html").text_content()
 
 
 def test_successive_edits_are_added_to_the_cache_then_compacted(make_project, tmp_path):

@@ -97,7 +97,7 @@ def _render_and_write(config: Config, options: BuildOptions, cache: BuildCache, 
     jobs = options.jobs or default_jobs()
     documents = load_documents(config, cache)
     entries = pair_documents(config, documents)
-    catalogs = load_catalogs(config)
+    catalogs = load_catalogs(config, cache)
     pages = make_pages(config, entries, catalogs, cache, jobs)
     # The site is rendered even for --only pdf: it is quick, and the checks read it.
     site = [prefixed("site/", o) for o in render_site(config, pages, catalogs, cache.within("site/"), jobs,

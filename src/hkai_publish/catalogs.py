@@ -6,16 +6,19 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
 from babel.support import NullTranslations, Translations
 
 from hkai_publish.config import Config
 from hkai_publish.errors import CatalogError
-from hkai_publish.files import read_text
+from hkai_publish.files import decode_text, digest
 from hkai_publish.locales import Locale
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
+
+    from hkai_publish.memo import Memo
 
 DOMAIN = "messages"
 TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][\w:-]*)([^>]*)>")
@@ -33,22 +36,39 @@ class LoadedCatalog:
     translations: NullTranslations
     path: Path | None
     """The PO file, or None where the locale has none (its UI falls back to the source strings)."""
-    catalog: Catalog | None
 
 
 def po_path(config: Config, locale: Locale) -> Path:
     return config.locales_dir / locale.babel_id / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def load_catalogs(config: Config) -> dict[str, LoadedCatalog]:
+def load_catalogs(config: Config, memo: Memo | None = None) -> dict[str, LoadedCatalog]:
     """Locale tag -> compiled catalogue, for every configured language."""
-    return {loc.tag: load_catalog(po_path(config, loc), loc) for loc in config.locales}
+    return {loc.tag: load_catalog(po_path(config, loc), loc, memo) for loc in config.locales}
 
 
-def load_catalog(path: Path, locale: Locale) -> LoadedCatalog:
+def load_catalog(path: Path, locale: Locale, memo: Memo | None = None) -> LoadedCatalog:
+    """The PO file checked and compiled, or (given `memo`, the build cache) compiled as an earlier
+    build compiled the same bytes: reading a catalogue, and loading Babel's reader to do it, cost
+    a rebuild after a one-page edit about 12 ms."""
     if not path.is_file():
-        return LoadedCatalog(locale, NullTranslations(), None, None)
-    catalog = read_catalog(path, locale)
+        return LoadedCatalog(locale, NullTranslations(), None)
+    data = path.read_bytes()
+    key = ("mo", digest(data), locale.babel_id)
+    compiled = memo.lookup("catalogs", key) if memo is not None else None
+    if compiled is None:
+        compiled = compile_catalog(path, locale, data)
+        if memo is not None:
+            memo.store("catalogs", key, compiled)
+    return LoadedCatalog(locale, Translations(io.BytesIO(compiled), domain=DOMAIN), path)
+
+
+def compile_catalog(path: Path, locale: Locale, data: bytes) -> bytes:
+    """The PO file (its bytes, `data`) as MO bytes, once every translation in it is found safe
+    (unsafe_translation)."""
+    from babel.messages.mofile import write_mo  # here: a rebuild finds its catalogues compiled
+
+    catalog = read_catalog(path, locale, data)
     for message in catalog:
         if message.id and message.string and not message.fuzzy:
             problem = unsafe_translation(message.id, message.string)
@@ -56,18 +76,20 @@ def load_catalog(path: Path, locale: Locale) -> LoadedCatalog:
                 raise CatalogError(problem, path, message.lineno)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
-    buffer.seek(0)
-    return LoadedCatalog(locale, Translations(buffer, domain=DOMAIN), path, catalog)
+    return buffer.getvalue()
 
 
-def read_catalog(path: Path, locale: Locale) -> Catalog:
-    """Parse a PO file strictly: a syntax error is a `file:line` error, not a skipped entry."""
-    for number, line in enumerate(read_text(path, CatalogError).splitlines(), 1):
+def read_catalog(path: Path, locale: Locale, data: bytes | None = None) -> Catalog:
+    """Parse a PO file (read from `path` unless its bytes, `data`, are given) strictly: a syntax
+    error is a `file:line` error, not a skipped entry."""
+    from babel.messages.pofile import PoFileError, read_po  # here: see load_catalog
+
+    data = path.read_bytes() if data is None else data
+    for number, line in enumerate(decode_text(data, path, CatalogError).splitlines(), 1):
         if not PO_LINE.fullmatch(line):
             raise CatalogError(f"PO syntax error: {_describe(line)}", path, number)
     try:
-        with path.open("rb") as handle:
-            return read_po(handle, locale=locale.babel_id, domain=DOMAIN, abort_invalid=True)
+        return read_po(io.BytesIO(data), locale=locale.babel_id, domain=DOMAIN, abort_invalid=True)
     except PoFileError as exc:
         message = re.sub(r"\s+on \d+$", "", str(exc))
         raise CatalogError(f"PO syntax error: {message}", path, exc.lineno) from None
