@@ -20,6 +20,7 @@ from hkai_publish.config import Config
 from hkai_publish.content import load_documents, pair_documents
 from hkai_publish.errors import Problem, PublishError, display_path, problems_fail, report_problems
 from hkai_publish.files import Spool, digest, remove_dead_spools
+from hkai_publish.locales import cldr_kept_in
 from hkai_publish.pages import make_pages
 from hkai_publish.site import Output, render_site
 from hkai_publish.workers import default_jobs
@@ -85,7 +86,8 @@ def build(config: Config, options: BuildOptions) -> BuildResult:
     # Pages rendered for the site wait on disk (not for --only pdf, which writes no site).
     spool = Spool(options.out_dir) if options.write and options.only != "pdf" else None
     try:
-        return _render_and_write(config, options, cache, sources, spool)
+        with cldr_kept_in(cache):
+            return _render_and_write(config, options, cache, sources, spool)
     finally:
         if spool is not None:
             spool.discard()

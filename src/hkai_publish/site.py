@@ -315,8 +315,8 @@ def _original_link(config: Config, page: Page, url) -> Link:
     """The original of a translated page: its URL, and its language named in the page's language
     ("英文") for the outdated notice."""
     original = config.default_locale
-    name = original.babel.get_language_name(page.locale.babel_id) or original.name
-    return Link(name, url(page_path(original, page.entry)), lang=original.tag, hreflang=original.tag)
+    return Link(original.name_in(page.locale), url(page_path(original, page.entry)), lang=original.tag,
+                hreflang=original.tag)
 
 
 def _link(item: NavItem | None, url) -> Link | None:
