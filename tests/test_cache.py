@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import parse_html, write
-from hkai_publish import cache as cache_module, catalogs as catalogs_module
+from hkai_publish import cache as cache_module, catalogs as catalogs_module, locales as locales_module
 from hkai_publish.build import BuildOptions, build
 from hkai_publish.digests import Digester
 from hkai_publish.config import load_config
@@ -201,6 +201,25 @@ def test_a_rebuild_compiles_only_a_catalogue_that_changed(make_project, tmp_path
     warm = run(project, out)
     assert compiled == [po] and warm == cold(project, tmp_path)
     assert "目次" in parse_html(out / "site/zh-hant/ethics/index.html").text_content()
+
+
+def test_a_rebuild_takes_dates_and_language_names_from_the_cache_not_from_babel(make_project, tmp_path,
+                                                                                monkeypatch):
+    import babel.localedata
+
+    project, out = make_project(), tmp_path / "out"
+    run(project, out, jobs=1)  # answers found in worker processes are not kept
+    monkeypatch.setattr(locales_module, "_known", {})  # as in a new process
+    loaded: list[str] = []
+    real = babel.localedata.load
+    monkeypatch.setattr(babel.localedata, "load", lambda name, *args: (loaded.append(name), real(name, *args))[1])
+    edit(project / "content/en/ethics.md", "Privacy first.", "Privacy always first.")
+    warm = run(project, out)
+    assert loaded == []
+    assert warm == cold(project, tmp_path)
+    page = parse_html(out / "site/zh-hant/ethics/index.html")
+    assert "2026年11月30日" in page.xpath("string(//p[@class='dates'])")
+    assert [a.text_content().strip() for a in page.xpath("//a[@hreflang]")] == ["English", "繁體中文"]
 
 
 def test_successive_edits_are_added_to_the_cache_then_compacted(make_project, tmp_path):
