@@ -19,6 +19,7 @@ from hkai_publish.digests import Digester
 from hkai_publish.config import load_config
 from hkai_publish.errors import ContentError, TemplateError
 from hkai_publish.memo import compute_everywhere, remembered
+from hkai_publish.markdown import Heading
 from hkai_publish.pages import _relpath
 from hkai_publish.site import NAV_LIMIT
 
@@ -367,6 +368,13 @@ def test_digests_tell_values_apart_and_refuse_what_they_cannot_see():
     assert len({digest("a<b"), digest(Markup("a<b")), digest(("a<b",)), digest(["a", "<b"]), digest(b"a<b")}) == 5
     with pytest.raises(TypeError):
         digest(object())
+    # Table keys too, made from other digesters (other builds): text as itself, the rest by digest.
+    key = Digester().table_key
+    assert key("a", Path("b"), (1, "c")) == Digester().table_key("a", Path("b"), (1, "c"))
+    assert len({key("a<b"), key(Markup("a<b")), key(("a<b",)), key(b"a<b"), key(digest("a<b"))}) == 5
+    heading = Heading(2, "why", "Why")
+    assert key("parity", heading) == Digester().table_key("parity", Heading(2, "why", "Why"))
+    assert key("parity", heading) != key("parity", Heading(2, "why", "Why?"))
 
 
 PDF_CHANGES = {
@@ -434,7 +442,7 @@ class _DictMemo:
     def __init__(self):
         self.table: dict = {}
 
-    def key(self, *values) -> str:
+    def table_key(self, *values) -> str:
         return repr(values)
 
     def lookup(self, table, key):

@@ -213,6 +213,10 @@ class BuildCache:
         """The cache key of an output made from `values` (with this package's fingerprint)."""
         return self.digester.hexdigest(self.package, *values)
 
+    def table_key(self, *values: Any) -> tuple:
+        """The key of an entry in the tables made from `values` (see Digester.table_key)."""
+        return self.digester.table_key(*values)
+
     def reuse(self, path: str, key: str) -> bytes | None:
         """The bytes the last build wrote at `path` if it made them from the same key."""
         found = self.reuse_file(path, key)
@@ -368,6 +372,9 @@ class CacheView:
 
     def key(self, *values: Any) -> str:
         return self.cache.key(*values)
+
+    def table_key(self, *values: Any) -> tuple:
+        return self.cache.table_key(*values)
 
     def reuse(self, path: str, key: str) -> bytes | None:
         return self.cache.reuse(self.prefix + path, key)

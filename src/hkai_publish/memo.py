@@ -16,20 +16,20 @@ from hkai_publish.workers import run_tasks
 class Memo(Protocol):
     """What `remembered` needs of the build cache (cache.BuildCache)."""
 
-    def key(self, *values: Any) -> str: ...
+    def table_key(self, *values: Any) -> Hashable: ...
     def lookup(self, table: str, key: Hashable) -> Any | None: ...
     def store(self, table: str, key: Hashable, value: Any) -> None: ...
 
 
 def remembered(memo: Memo | None, name: str, inputs: tuple, function: Callable[..., Iterable], *args: Any,
                table: str = "checks", missing: tuple = (), near: Hashable = None) -> tuple:
-    """tuple(function(*args)), kept by a digest of `inputs` (all that the result depends on).
+    """tuple(function(*args)), kept by a key made from `inputs` (all that the result depends on).
     Without a memo, just computed. While a _Deferred memo looks for work, `missing` stands in.
     Work `near` other work (the same document, read by several checks) is computed after it, in
     the same process, where what the first computed on the way may still be at hand."""
     if memo is None:
         return tuple(function(*args))
-    key = memo.key(name, *inputs)
+    key = memo.table_key(name, *inputs)
     found = memo.lookup(table, key)
     if found is None:
         if isinstance(memo, _Deferred):
@@ -57,8 +57,8 @@ class _Deferred:
         self.work: dict[tuple[str, Hashable], tuple[Callable[..., Iterable], tuple]] = {}
         self.near: dict[tuple[str, Hashable], Hashable] = {}
 
-    def key(self, *values: Any) -> str:
-        return self.memo.key(*values)
+    def table_key(self, *values: Any) -> Hashable:
+        return self.memo.table_key(*values)
 
     def lookup(self, table: str, key: Hashable) -> Any | None:
         found = self.memo.lookup(table, key)
