@@ -39,10 +39,6 @@ class Locale:
     """CSS font-family stack for display text and print."""
 
     @property
-    def babel(self) -> babel.Locale:
-        return babel.Locale.parse(self.babel_id)
-
-    @property
     def name(self) -> str:
         """The language's name in itself: "English", "繁體中文"."""
         return language_name(self.babel_id, self.babel_id)
@@ -58,6 +54,7 @@ class Locale:
 _memo: Memo | None = None
 """The build cache, while a build runs (see cldr_kept_in)."""
 _known: dict[tuple, str] = {}
+"""The answers of this process's builds, by function and arguments (see _from_cldr)."""
 
 
 @contextlib.contextmanager
