@@ -153,6 +153,13 @@ def snapshot(folder: Path, cache: bool = True) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file() and (cache or ".cache" not in p.relative_to(folder).parts)}
 
 
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    # A test run started in the background by a shell without job control (`pytest &` in a
+    # script) ignores Ctrl-C, and so would every `serve` it starts, and the tests stop those with
+    # Ctrl-C. A signal ignored stays ignored in a child; one handled is the default there.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 class ServeProcess:
     """`hkai-publish serve --port 0` running on a project, with its terminal output collected."""
 
