@@ -63,6 +63,7 @@ def _new_scan(text: str) -> tuple:
 @given(DOCUMENTS)
 def test_lxml_finds_the_title_ids_and_urls_that_html_parser_finds(document):
     assert _new_scan(document) == _old_scan(document)
+    assert scan_html(document.encode("utf-8")) == scan_html(document), "a page's bytes read as its text"
 
 
 def test_lxml_and_html_parser_agree_on_every_page_of_a_real_build(make_project):
@@ -80,6 +81,12 @@ def test_documents_lxml_refuses_or_finds_empty_are_scanned_too():
     assert scan_html("") == (None, {}, [])
     declared = '<?xml version="1.0" encoding="utf-8"?><html><title>T</title><a id="a" href="x.html">'
     assert scan_html(declared) == ("T", {"a": 1}, ["x.html"])
+    # Bytes are UTF-8 whatever the page declares, and bytes that are not UTF-8 are U+FFFD as
+    # decoding with "replace" makes them (lxml makes one of each byte of a cut-off character).
+    for page in ('<?xml version="1.0" encoding="latin-1"?><html><title>港</title><a id="港">'.encode(),
+                 '<meta charset="iso-8859-1"><title>港</title><a id="港">'.encode(),
+                 b'<title>\xff\xfe bad</title><a id="\xe6\xb8">'):
+        assert scan_html(page) == _old_scan(page.decode("utf-8", "replace")), page
 
 
 @settings(max_examples=500, deadline=None)

@@ -184,7 +184,7 @@ def _parsed_fields(output: Output) -> tuple:
 def _parse(output: Output) -> tuple:
     """(title, ids, targets, fragments, links): _Parsed's fields, then (URL, output, index.html,
     fragment) of every local URL (see _resolve_ref)."""
-    title, ids, refs = scan_html(output.data.decode("utf-8", "replace"))
+    title, ids, refs = scan_html(output.data)
     page = output.path[len("site/"):]
     base = page if page.endswith("/") else posixpath.dirname(page)
     resolved: dict[str, tuple] = {}
