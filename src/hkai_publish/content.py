@@ -227,7 +227,10 @@ def load_document(path: Path, folder: Path, locale: Locale, cache: BuildCache | 
     place = (sha, str(path), str(folder), locale.tag) if sha else None
     known = cache.lookup("documents", place) if place else None
     if known is not None:
-        key, meta, body_start, body_line, text_hash, front_matter = known
+        key, meta, body_start, body_line, text_hash, front_matter, front_place = known
+        # Kept for the next edit of this file, which needs the front matter's entry (else the
+        # first edit after a full build would find most of the table unused, and rewrite it).
+        cache.lookup("documents", front_place)
         # Bytes the cache did not read are those it found unchanged since the last build.
         body = decode_text(data, path, ContentError)[body_start:] if data is not None else StoredBody(path, sha, body_start)
         document = Document(path, key, locale, MappingProxyType(meta), body, body_line, text_hash, front_matter)
@@ -237,7 +240,8 @@ def load_document(path: Path, folder: Path, locale: Locale, cache: BuildCache | 
         document, body_start = _parse_document(text, path, folder, locale, cache)
         if place:
             cache.store("documents", place, (document.key, dict(document.meta), body_start, document.body_line,
-                                             document.hash, document.front_matter))
+                                             document.hash, document.front_matter,
+                                             _front_matter_place(document.front_matter, path)))
     if place:  # a document is a function of these: digesting them is cheaper than digesting it
         cache.digester.seed(document, cache.key("document", *place))
     return document
@@ -253,7 +257,7 @@ def _parse_document(text: str, path: Path, folder: Path, locale: Locale,
     if not match:
         raise ContentError("missing front matter: start the file with '---', a title, and '---'", path, 1)
     source = match.group(1) or ""
-    place = ("front matter", digest(source.encode("utf-8", "surrogatepass")), str(path))
+    place = _front_matter_place(source, path)
     known = cache.lookup("documents", place) if cache else None
     meta = dict(known) if known is not None else _parse_front_matter(source, path)
     if cache and known is None:
@@ -268,6 +272,11 @@ def _parse_document(text: str, path: Path, folder: Path, locale: Locale,
     _check_lang(meta, source, path, locale)
     text_hash = hashlib.sha256(translatable_text(meta, body).encode("utf-8")).hexdigest()
     return Document(path, key, locale, MappingProxyType(meta), body, body_line, text_hash, source), match.end()
+
+
+def _front_matter_place(source: str, path: Path) -> tuple[str, str, str]:
+    """The key of a front matter's parsed fields in the cache's "documents" table."""
+    return "front matter", digest(source.encode("utf-8", "surrogatepass")), str(path)
 
 
 def translatable_text(meta: Mapping[str, Any], body: str) -> str:
