@@ -185,6 +185,49 @@ def test_a_page_changed_after_the_build_looked_at_it_stops_the_build(make_projec
     assert tree(out) == before  # the last good build stays
 
 
+def test_a_rebuild_reads_the_pages_html_only_where_it_renders_pages_again(make_project, tmp_path, monkeypatch):
+    """The HTML of every page's Markdown is kept in a file of its own, read only by a build that
+    renders pages again from it (a template edit), never by one that renders only what changed."""
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)
+    project, out = make_project(), tmp_path / "out"
+    for folder in ("en", "zh-hant"):  # enough pages that one edit leaves most of the tables in use
+        text = (project / f"content/{folder}/ethics.md").read_text(encoding="utf-8").replace("order: 2", "order: 9")
+        for n in range(12):
+            write(project / f"content/{folder}/more-{n}.md", text)
+    run(project, out)
+    run(project, out)
+    tables = out / ".cache/tables.pickle"
+    written = tables.stat().st_mtime_ns
+    read: list[str] = []
+    real = cache_module.BuildCache._read
+    monkeypatch.setattr(cache_module.BuildCache, "_read", lambda self, name: (read.append(name), real(self, name))[1])
+
+    edit(project / "content/en/ethics.md", "Privacy first.", "Privacy always first.")
+    assert run(project, out) == cold(project, tmp_path)
+    assert "tables.pickle" in read and "tables.markdown-html.pickle" not in read
+    # The first edit after a full build adds to the tables; it does not write them again.
+    assert tables.stat().st_mtime_ns == written and (out / ".cache/tables.added").is_file()
+
+    read.clear()
+    CHANGES["page template"](project)
+    assert run(project, out) == cold(project, tmp_path)
+    assert "tables.markdown-html.pickle" in read
+
+
+def test_a_build_whose_cache_lost_the_pages_html_builds_without_it(make_project, tmp_path, caplog):
+    project, out = make_project(), tmp_path / "out"
+    run(project, out)
+    (out / ".cache/tables.markdown-html.pickle").unlink()
+    CHANGES["page template"](project)  # every page is rendered again, from its Markdown's HTML
+    assert run(project, out) == cold(project, tmp_path)
+    assert "the build cache cannot be used" in caplog.text and "building without it" in caplog.text
+    assert not (out / ".cache/tables.pickle").exists(), "the damaged cache is dropped"
+    caplog.clear()
+    CHANGES["page body"](project)
+    assert run(project, out) == cold(project, tmp_path)
+    assert not caplog.text and (out / ".cache/tables.markdown-html.pickle").is_file()
+
+
 def test_a_rebuild_compiles_only_a_catalogue_that_changed(make_project, tmp_path, monkeypatch):
     compiled: list[Path] = []
     real = catalogs_module.compile_catalog

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from hkai_publish.cache import FOLDER as CACHE_FOLDER, BuildCache
+from hkai_publish.cache import FOLDER as CACHE_FOLDER, BuildCache, CacheDamaged
 from hkai_publish.catalogs import load_catalogs
 from hkai_publish.checks import run_checks, sorted_problems
 from hkai_publish.config import Config
@@ -88,9 +88,12 @@ def build(config: Config, options: BuildOptions) -> BuildResult:
     try:
         with cldr_kept_in(cache):
             return _render_and_write(config, options, cache, sources, spool)
+    except CacheDamaged as exc:
+        log.warning("the build cache cannot be used (%s); building without it", exc)
     finally:
         if spool is not None:
             spool.discard()
+    return build(config, dataclasses.replace(options, cache=False))  # and the damaged cache is dropped
 
 
 def _render_and_write(config: Config, options: BuildOptions, cache: BuildCache, sources: str,

@@ -25,6 +25,16 @@ log = logging.getLogger(__name__)
 FOLDER = ".cache"
 """Inside the output folder: deleting build/ deletes the cache too. Deploy build/site, not build/."""
 
+LAZY_TABLES = {"markdown-html": "markdown"}
+"""Tables kept in a file of their own and loaded when first looked up, each with the table whose
+keys it shares: an entry is kept while that table keeps its key. The pages' HTML is read only
+where a page is rendered again, and loading all of it took a tenth of a one-page rebuild."""
+
+
+class CacheDamaged(Exception):
+    """A table the cache's entries rely on cannot be read (the build is made again without it)."""
+
+
 RACY_NS = 3 * 10**9
 """A source changed less than this before the last build read it may change again with the same
 size and times (a file system's clock ticks coarsely: two seconds on FAT): its digest is not
@@ -74,6 +84,12 @@ class BuildCache:
         files reused and updated in place."""
         self._tables: dict[str, dict[str, Any]] | None = None
         """Loaded on first use: a build whose sources did not change never needs them."""
+        self._lazy: dict[str, dict[str, Any]] = {}
+        """The LAZY_TABLES loaded so far."""
+        self._lazy_added: dict[str, list[tuple[Any, Any]]] = {}
+        """Entries of LAZY_TABLES appended to tables.added, until their table is loaded."""
+        self._lazy_new: dict[str, dict[str, Any]] = {}
+        """Entries of LAZY_TABLES stored by this build."""
         self._used: dict[str, dict[str, Any]] = {}
         self._tables_id: str | None = None
         self._last: tuple[str, tuple, int] | None = None
@@ -115,8 +131,24 @@ class BuildCache:
             self._tables_id = state["id"] if state else None
             if state:
                 for table, key, value in self._added(state["id"]):
-                    self._tables.setdefault(table, {})[key] = value
+                    if table in LAZY_TABLES:
+                        self._lazy_added.setdefault(table, []).append((key, value))
+                    else:
+                        self._tables.setdefault(table, {})[key] = value
         return self._tables
+
+    def _load_lazy(self, table: str) -> dict[str, Any]:
+        """One of LAZY_TABLES as the last build left it. Its file is that of the tables.pickle
+        loaded (the same id): any other is stale, and an entry of the other tables may rely on
+        it (see CacheDamaged)."""
+        if table not in self._lazy:
+            self._load_tables()
+            state = self._read(f"tables.{table}.pickle") if self._tables_id else None
+            entries = state["entries"] if state and state.get("id") == self._tables_id else {}
+            for key, value in self._lazy_added.pop(table, []):
+                entries[key] = value
+            self._lazy[table] = entries
+        return self._lazy[table]
 
     def _added(self, base: str) -> list[tuple[str, Any, Any]]:
         """Entries appended for the tables.pickle whose id is `base` (any other file's are stale)."""
@@ -248,7 +280,7 @@ class BuildCache:
         """The value stored under `key` in `table` by this build or (if enabled) an earlier one."""
         value = self._used.get(table, {}).get(key)  # stored by this build
         if value is None:
-            value = self._load_tables().get(table, {}).get(key)
+            value = (self._load_lazy(table) if table in LAZY_TABLES else self._load_tables().get(table, {})).get(key)
             if value is not None:
                 self._used.setdefault(table, {})[key] = value
         return value
@@ -257,6 +289,8 @@ class BuildCache:
         """Keep `value` for the rest of this build, and (if enabled) for the next ones."""
         self._load_tables()  # first, so that saving keeps what is there
         self._used.setdefault(table, {})[key] = value
+        if table in LAZY_TABLES:
+            self._lazy_new.setdefault(table, {})[key] = value
 
     # -- writing (after the outputs were written) -------------------------------------------
 
@@ -341,10 +375,12 @@ class BuildCache:
         """Append new entries while the tables are mostly in use; else rewrite them with only
         the entries this build used, so they do not grow without end."""
         tables = self._tables or {}
-        new = [(table, key, value) for table, entries in self._used.items() for key, value in entries.items()
-               if key not in tables.get(table, {})]
-        total = sum(len(entries) for entries in tables.values())
-        unused = total - (sum(len(entries) for entries in self._used.values()) - len(new))
+        new = [(table, key, value) for table, entries in self._used.items() if table not in LAZY_TABLES
+               for key, value in entries.items() if key not in tables.get(table, {})]
+        new += [(table, key, value) for table, entries in self._lazy_new.items() for key, value in entries.items()]
+        total = sum(len(entries) for table, entries in tables.items())
+        unused = total - (sum(len(entries) for table, entries in self._used.items() if table not in LAZY_TABLES)
+                          - sum(1 for table, *_ in new if table not in LAZY_TABLES))
         if not new and not unused:
             return
         if self._tables_id and unused <= total // 10:
@@ -352,8 +388,18 @@ class BuildCache:
                 pickle.dump((self._tables_id, new), handle, protocol=pickle.HIGHEST_PROTOCOL)
             return
         base = os.urandom(8).hex()
+        used = {table: dict(entries) for table, entries in self._used.items() if table not in LAZY_TABLES}
+        for table, keeper in LAZY_TABLES.items():
+            # Each entry the table it goes with keeps: from this build, else from the last. One
+            # that is in neither (its file was lost) takes the other table's entry with it.
+            known, mine, kept = self._load_lazy(table), self._used.get(table, {}), used.get(keeper, {})
+            entries = {key: mine[key] if key in mine else known[key] for key in kept if key in mine or key in known}
+            for key in kept.keys() - entries.keys():
+                del kept[key]
+            _dump_atomic(self.folder / f"tables.{table}.pickle",
+                         {"format": FORMAT, "package": self.package, "id": base, "entries": entries})
         _dump_atomic(self.folder / "tables.pickle",
-                     {"format": FORMAT, "package": self.package, "id": base, "tables": self._used})
+                     {"format": FORMAT, "package": self.package, "id": base, "tables": used})
         (self.folder / "tables.added").unlink(missing_ok=True)
 
 

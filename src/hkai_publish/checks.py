@@ -25,8 +25,9 @@ from typing import Callable, Iterable
 from hkai_publish.config import Config
 from hkai_publish.content import FIELDS, Document
 from hkai_publish.errors import Problem
-from hkai_publish.markup import markup_attributes, scan_html
 from hkai_publish.lint import check_catalog_chinese, check_chinese, check_english
+from hkai_publish.markdown import Rendered
+from hkai_publish.markup import markup_attributes, scan_html
 from hkai_publish.memo import Memo, compute_everywhere, remembered
 from hkai_publish.parity import check_parity
 from hkai_publish.site import Output, Page
@@ -146,7 +147,7 @@ def check_html_outputs(config: Config, pages: list[Page], outputs: list[Output],
                 if not fragment or target not in parsed or fragment in parsed[target].ids:
                     continue
             if body_refs is None:  # the page's own links are check_links' to report
-                body_refs = set(remembered(memo, "body-refs", (page.rendered,), _local_refs, page.rendered.html,
+                body_refs = set(remembered(memo, "body-refs", (page.rendered,), _local_refs, page.rendered,
                                            table="html")) if page else set()
             if value not in body_refs:
                 missing.setdefault(value, []).append(path)
@@ -210,9 +211,10 @@ def _resolve_ref(base: str, value: str) -> tuple[str, str | None, str | None, st
     return sys.intern(value), resolved, index, sys.intern(fragment) if fragment else fragment
 
 
-def _local_refs(html: str) -> Iterable[str]:
-    """The local href and src values of a page's rendered body."""
-    return dict.fromkeys(_local(scan_html(html)[2]))
+def _local_refs(rendered: Rendered) -> Iterable[str]:
+    """The local href and src values of a page's rendered body (whose HTML is read only here,
+    where no earlier build found them: see markdown.Rendered)."""
+    return dict.fromkeys(_local(scan_html(rendered.html)[2]))
 
 
 def _local(refs: list[str]) -> Iterable[str]:

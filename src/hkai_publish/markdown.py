@@ -6,7 +6,7 @@ import os
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 import markdown
 from markdown.extensions import Extension
@@ -75,16 +75,45 @@ class Heading:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+class StoredText(Protocol):
+    """Text kept elsewhere (in the build cache), read when first needed."""
+
+    def text(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class Rendered:
     """A document's body as HTML, with what the site, PDF and checks need to know about it."""
 
-    html: str
+    body: str | StoredText
+    """The HTML, or, for a rendering the build cache kept, where it is: see `html`."""
     headings: tuple[Heading, ...]
     links: tuple[str, ...]
     """Every href as written in the source."""
     images: tuple[tuple[str, str], ...]
     """(src as written, alt text) of every image."""
+
+    @property
+    def html(self) -> str:
+        """The HTML, read from the cache the first time it is asked for (a rebuild after an edit
+        renders a few pages again, and the checks look at a few: the rest is never read)."""
+        body = self.body
+        if type(body) is not str:
+            body = body.text()
+            object.__setattr__(self, "body", body)
+        return body
+
+    def _fields(self) -> tuple:
+        return self.html, self.headings, self.links, self.images
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Rendered) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __reduce__(self) -> tuple:  # pickled with its HTML, never with a handle on the cache
+        return Rendered, self._fields()
 
 
 LinkResolver = Callable[[str], str | None]

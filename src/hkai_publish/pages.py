@@ -8,12 +8,13 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from hkai_publish.cache import BuildCache
+from hkai_publish.cache import BuildCache, CacheDamaged
 from hkai_publish.catalogs import LoadedCatalog
 from hkai_publish.config import Config
 from hkai_publish.content import Document, Entry, TranslationState, translation_state
+from hkai_publish.errors import display_path
 from hkai_publish.locales import Locale
-from hkai_publish.markdown import Heading, MarkdownRenderer, Rendered
+from hkai_publish.markdown import Heading, MarkdownRenderer, Rendered, StoredText
 from hkai_publish.workers import run_tasks
 
 MIN_PARALLEL = 16
@@ -167,6 +168,7 @@ def make_pages(config: Config, entries: list[Entry], catalogs: Mapping[str, Load
             for locale, (rendered, resolutions) in zip(config.locales, renderings):
                 key = _markdown_key(job, cache, entries[i], locale, renderings)
                 cache.store("markdown", key, (_as_tuple(rendered), resolutions))
+                cache.store("markdown-html", key, rendered.html)
                 # A rendering is a function of its key and resolutions: pages digest those, not its HTML.
                 cache.digester.seed(rendered, cache.key(key, resolutions))
     pages = []
@@ -202,20 +204,35 @@ def _cached_entry(job: _Job, cache: BuildCache, entry: Entry) -> list[tuple[Rend
         found = cache.lookup("markdown", key)
         if found is None or not all(job.links.slugs.get(target) == slug for target, slug in found[1]):
             return None
-        renderings.append((_from_tuple(found[0]), found[1]))
+        renderings.append((_from_tuple(found[0], _StoredHtml(cache, key)), found[1]))
         cache.digester.seed(renderings[-1][0], cache.key(key, found[1]))
     return renderings
 
 
 def _as_tuple(rendered: Rendered) -> tuple:
-    """A rendering as plain tuples, which the cache stores and loads many times faster."""
-    return (rendered.html, tuple((h.level, h.id, h.text) for h in rendered.headings), rendered.links,
-            rendered.images)
+    """A rendering as plain tuples, which the cache stores and loads many times faster; its HTML
+    is kept in a table of its own (see _StoredHtml)."""
+    return (tuple((h.level, h.id, h.text) for h in rendered.headings), rendered.links, rendered.images)
 
 
-def _from_tuple(value: tuple) -> Rendered:
-    html, headings, links, images = value
+def _from_tuple(value: tuple, html: str | StoredText) -> Rendered:
+    headings, links, images = value
     return Rendered(html, tuple(Heading(*h) for h in headings), links, images)
+
+
+@dataclass(frozen=True, slots=True)
+class _StoredHtml:
+    """A cached rendering's HTML, in the cache's "markdown-html" table (loaded only if a page
+    asks for it)."""
+
+    cache: BuildCache
+    key: str
+
+    def text(self) -> str:
+        html = self.cache.lookup("markdown-html", self.key)
+        if html is None:
+            raise CacheDamaged(f"{display_path(self.cache.folder)} lacks the HTML of a page it has")
+        return html
 
 
 def _markdown_key(job: _Job, cache: BuildCache, entry: Entry, locale: Locale,
