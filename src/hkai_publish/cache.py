@@ -58,7 +58,8 @@ class BuildCache:
 
     Besides the record of each output, it keeps tables of values by key (Markdown renderings,
     parsed front matter): a table keeps the entries the last build used, so it does not grow.
-    It is one pickle file, trusted as the output folder itself is."""
+    They are pickle files (the large LAZY_TABLES each in its own), trusted as the output folder
+    itself is."""
 
     def __init__(self, out_dir: Path, enabled: bool = True):
         self.out_dir = out_dir.resolve()
@@ -378,7 +379,7 @@ class BuildCache:
         new = [(table, key, value) for table, entries in self._used.items() if table not in LAZY_TABLES
                for key, value in entries.items() if key not in tables.get(table, {})]
         new += [(table, key, value) for table, entries in self._lazy_new.items() for key, value in entries.items()]
-        total = sum(len(entries) for table, entries in tables.items())
+        total = sum(len(entries) for entries in tables.values())
         unused = total - (sum(len(entries) for table, entries in self._used.items() if table not in LAZY_TABLES)
                           - sum(1 for table, *_ in new if table not in LAZY_TABLES))
         if not new and not unused:
