@@ -376,12 +376,12 @@ class BuildCache:
         """Append new entries while the tables are mostly in use; else rewrite them with only
         the entries this build used, so they do not grow without end."""
         tables = self._tables or {}
-        new = [(table, key, value) for table, entries in self._used.items() if table not in LAZY_TABLES
-               for key, value in entries.items() if key not in tables.get(table, {})]
+        used = {table: entries for table, entries in self._used.items() if table not in LAZY_TABLES}
+        new = [(table, key, value) for table, entries in used.items() for key, value in entries.items()
+               if key not in tables.get(table, {})]
         new += [(table, key, value) for table, entries in self._lazy_new.items() for key, value in entries.items()]
         total = sum(len(entries) for entries in tables.values())
-        unused = total - (sum(len(entries) for table, entries in self._used.items() if table not in LAZY_TABLES)
-                          - sum(1 for table, *_ in new if table not in LAZY_TABLES))
+        unused = total - sum(1 for table, entries in used.items() for key in entries if key in tables.get(table, {}))
         if not new and not unused:
             return
         if self._tables_id and unused <= total // 10:
@@ -389,7 +389,7 @@ class BuildCache:
                 pickle.dump((self._tables_id, new), handle, protocol=pickle.HIGHEST_PROTOCOL)
             return
         base = os.urandom(8).hex()
-        used = {table: dict(entries) for table, entries in self._used.items() if table not in LAZY_TABLES}
+        used = {table: dict(entries) for table, entries in used.items()}  # copies: pruned below
         for table, keeper in LAZY_TABLES.items():
             # Each entry the table it goes with keeps: from this build, else from the last. One
             # that is in neither (its file was lost) takes the other table's entry with it.
