@@ -365,8 +365,8 @@ def test_a_parallel_build_stops_at_the_error_a_serial_build_stops_at(make_projec
     assert errors[0] == errors[1] and "en/s20/index.html" in errors[0][0]
 
 
-@given(st.lists(st.sampled_from(["a", "b", "c", "x.html", ".", ""]), max_size=4),
-       st.lists(st.sampled_from(["a", "b", "c", "x.html", ".", ""]), max_size=4))
+@given(st.lists(st.sampled_from(["a", "b", "ab", "c", "x.html", ".", "..", ""]), max_size=4),
+       st.lists(st.sampled_from(["a", "b", "ab", "c", "x.html", ".", "..", ""]), max_size=4))
 def test_the_fast_relative_path_agrees_with_posixpath(target, base):
     target, base = "/".join(target).strip("/") or ".", "/".join(base).strip("/") or "."
     assert _relpath(target, base) == posixpath.relpath(target, base)

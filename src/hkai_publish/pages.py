@@ -4,6 +4,7 @@ depend on changed, and the rest are spread over the cores."""
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass, field
 from typing import Mapping
@@ -68,7 +69,26 @@ def relative_url(target: str, source: str) -> str:
 
 def _relpath(target: str, base: str) -> str:
     """posixpath.relpath for clean relative paths, without its getcwd() and normpath() per call:
-    a site makes this call for every link on every page."""
+    a site makes this call for every link on every page. A target outside the base's folder is
+    one step up from its parent folder, and that answer is kept: every page of an edition is in
+    the same folder and links to the same pages."""
+    parent, slash, name = base.rpartition("/")
+    # Only between clean relative paths: no "." or ".." segments (relpath reads the cwd for
+    # those), no empty ones, no leading "/".
+    both = f"/{target}/{base}"
+    if (parent and name and "/." not in both and "//" not in both and target != base
+            and not target.startswith(base + "/")):
+        up = _relpath_from(target, parent)
+        return ".." if up == "." else "../" + up
+    return _compute_relpath(target, base)
+
+
+@functools.lru_cache(maxsize=4096)
+def _relpath_from(target: str, folder: str) -> str:
+    return _compute_relpath(target, folder)
+
+
+def _compute_relpath(target: str, base: str) -> str:
     parts, base_parts = _segments(target), _segments(base)
     if parts is None or base_parts is None:
         return posixpath.relpath(target, base)
