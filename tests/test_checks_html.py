@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import run_cli
-from hkai_publish.checks import _resolve_ref, _site_path
+from hkai_publish.checks import _resolve_on_page, _resolve_ref, _site_path
 from hkai_publish.markup import PLAIN_MARKUP, Html, markup_attributes, scan_html
 from hkai_publish.content import Document
 from hkai_publish.locales import parse_locale
@@ -99,6 +99,14 @@ def test_urls_resolve_as_site_path_resolves_them(url, page):
     index = resolved and posixpath.join(resolved, "index.html")
     base = page if page.endswith("/") else posixpath.dirname(page)
     assert _resolve_ref(base, url) == (url, resolved, index, fragment)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["../", "..", ".", "a", "b.html", "?q", "#f", "/", "x/", "#", "港"]), min_size=1,
+                max_size=5).map("".join).filter(lambda url: not url.startswith("/")),
+       st.sampled_from(["", "en", "en/doc", "en/doc/more", "a.b/c", "en/.", "en/..", "../en", "en//doc", "./en"]))
+def test_urls_that_leave_the_folder_resolve_as_from_the_page_itself(url, base):
+    assert _resolve_on_page(base, url) == _resolve_ref(base, url)
 
 
 # check_unsafe_markup reads a page body's attributes by regex where the markup is as Python-Markdown

@@ -14,6 +14,7 @@ only `--strict` (the editions disagree, or the language is off). By check id:
 from __future__ import annotations
 
 import difflib
+import functools
 import posixpath
 import re
 import sys
@@ -188,11 +189,12 @@ def _parse(output: Output) -> tuple:
     title, ids, refs = scan_html(output.data)
     page = output.path[len("site/"):]
     base = page if page.endswith("/") else posixpath.dirname(page)
+    local = list(_local(refs))
     resolved: dict[str, tuple] = {}
-    for value in _local(refs):
+    for value in local:
         if value not in resolved:
-            resolved[value] = _resolve_ref(base, value)
-    links = tuple(resolved[value] for value in _local(refs))
+            resolved[value] = _resolve_on_page(base, value)
+    links = tuple(resolved[value] for value in local)
     targets = frozenset(link[1] for link in resolved.values() if link[1] is not None and not link[1].endswith(".pdf"))
     return title, ids, targets, tuple(link for link in links if link[3]), links
 
@@ -209,6 +211,22 @@ def _resolve_ref(base: str, value: str) -> tuple[str, str | None, str | None, st
         index = sys.intern(resolved + ("index.html" if resolved.endswith("/") else "/index.html"))
     # Interned: neighbouring pages link to the same pages, and the cache stores each string once.
     return sys.intern(value), resolved, index, sys.intern(fragment) if fragment else fragment
+
+
+def _resolve_on_page(base: str, value: str) -> tuple[str, str | None, str | None, str]:
+    """_resolve_ref(base, value). A URL that starts by leaving the page's folder (`../other/`) is
+    resolved from the folder above, and that answer kept: the pages of an edition share a folder
+    and link to the same pages, a few dozen times each."""
+    parent, _, name = base.rpartition("/")
+    if (value.startswith("../") and value[3:4] not in ("", "#", "?", "/") and name not in ("", ".", "..")
+            and "//" not in base and "/./" not in f"/{base}/" and "/../" not in f"/{base}/"):
+        return _resolve_up(parent, value)
+    return _resolve_ref(base, value)
+
+
+@functools.lru_cache(maxsize=8192)
+def _resolve_up(folder: str, value: str) -> tuple[str, str | None, str | None, str]:
+    return (sys.intern(value),) + _resolve_ref(folder, value[3:])[1:]
 
 
 def _local_refs(rendered: Rendered) -> Iterable[str]:
