@@ -84,7 +84,8 @@ def build(config: Config, options: BuildOptions) -> BuildResult:
         failed = BuildResult(tuple(outputs), problems).failed(options.strict)
         return BuildResult(tuple(outputs), problems, written=not failed, pdf_pages=pdf_pages)
     # Pages rendered for the site wait on disk (not for --only pdf, which writes no site).
-    spool = Spool(options.out_dir) if options.write and options.only != "pdf" else None
+    # Flat where the pages will replace their old versions in place (see Spool).
+    spool = Spool(options.out_dir, flat=cache.intact) if options.write and options.only != "pdf" else None
     try:
         with cldr_kept_in(cache):
             return _render_and_write(config, options, cache, sources, spool)
@@ -196,8 +197,9 @@ def write_outputs(out_dir: Path, outputs: list[Output], keep: Callable[[str], bo
                 if output.file != spool.path(output.path):
                     spool.keep(output.path, _checked_data(output, out_dir))
             if in_place:
-                _replace(spool.folder, out_dir, changed, set(cache.records) - set(paths))
+                _replace(spool, out_dir, changed, set(cache.records) - set(paths))
             else:  # the cache's tables stay true whatever the folder held; not without a cache
+                spool.unfold([o.path for o in changed])
                 _swap(spool.folder, out_dir, keep_cache=cache is not None and cache.enabled)
         finally:
             if own is not None:
@@ -218,12 +220,12 @@ def _checked_data(output: Output, out_dir: Path) -> bytes:
     return data
 
 
-def _replace(staging: Path, out_dir: Path, changed: list[Output], stale: set[str]) -> None:
+def _replace(spool: Spool, out_dir: Path, changed: list[Output], stale: set[str]) -> None:
     """Move the written files over their old versions and delete outputs no longer made."""
     for output in changed:
         target = out_dir / output.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging / output.path, target)
+        os.replace(spool.path(output.path), target)
     for path in sorted(stale, reverse=True):
         target = out_dir / path
         target.unlink(missing_ok=True)

@@ -64,9 +64,15 @@ class Spool:
     """A folder beside the output folder where rendered pages wait, on disk rather than in memory,
     until the build is checked and written: then it becomes the new output folder (or its files
     replace their old versions), and a failed build discards it. It stays locked while its build
-    runs, so that another build removes it only once its build died (see remove_dead_spools)."""
+    runs, so that another build removes it only once its build died (see remove_dead_spools).
 
-    def __init__(self, out_dir: Path):
+    A `flat` spool, for a build expected to replace files in the output folder where they are,
+    keeps every file at the top of the folder, named by a digest of its path: then a rebuild that
+    changes every page (a template edit) makes and removes no folder per page. On a file system
+    that makes new inodes skip those freed in the last minutes (ext4 without a journal, as on
+    this machine), those folders cost more than the pages (see docs/benchmarks.md)."""
+
+    def __init__(self, out_dir: Path, flat: bool = False):
         out_dir = out_dir.resolve()
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         self.folder = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.render-", dir=out_dir.parent))
@@ -74,6 +80,7 @@ class Spool:
         fcntl.flock(self._lock, fcntl.LOCK_EX)
         self.prefix = ""
         """Of the paths given to keep() (a stage's outputs lack the stage's folder, `site/`)."""
+        self.flat = flat
 
     def within(self, prefix: str) -> Spool:
         """This spool as a stage sees it: paths relative to `prefix`."""
@@ -88,19 +95,38 @@ class Spool:
         normal = posixpath.normpath(path)
         if normal in (".", "..") or normal.startswith(("/", "../")):
             raise PublishError(f"refusing to write outside the output folder: {path}")
-        return self.folder / normal
+        return self.folder / (_flat_name(normal) if self.flat else normal)
 
     def keep(self, path: str, data: bytes) -> Path:
         """Write `data` for the output at prefix + `path`; where it was written."""
         target = self.path(self.prefix + path)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if not self.flat:
+            target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         return target
+
+    def unfold(self, paths: list[str]) -> None:
+        """Give a flat spool the output folder's shape, to become it: each of `paths` (every file
+        it holds) moved to its place. For a build that found the output folder changed by another
+        once it came to write, after all."""
+        if not self.flat:
+            return
+        for path in paths:
+            source = self.path(path)
+            target = self.folder / posixpath.normpath(path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+        self.flat = False
 
     def discard(self) -> None:
         """Remove what is left of the folder (nothing once it became the output folder), and unlock."""
         shutil.rmtree(self.folder, ignore_errors=True)
         os.close(self._lock)
+
+
+def _flat_name(path: str) -> str:
+    """A flat spool's name for the file at `path`: 32 hex digits (no top folder of a build has such a name)."""
+    return hashlib.blake2b(path.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def remove_dead_spools(out_dir: Path) -> None:
