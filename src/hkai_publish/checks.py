@@ -284,12 +284,17 @@ MEMO_CHECKS = (check_links, check_unsafe_markup, check_html_outputs, check_parit
                check_catalog_chinese, check_english)
 """The checks that take a memo: the costly ones, whose findings per page are kept between builds."""
 
+LOOKING_ORDER = (check_html_outputs, *(check for check in MEMO_CHECKS if check is not check_html_outputs))
+"""The order in which compute_everywhere looks for missing findings. It judges from the first few
+hundred whether the cache has nearly all of them: the HTML outputs first, every one of which a
+template or catalogue edit changes while the pages' sources stay as they were."""
+
 
 def run_checks(config: Config, pages: list[Page], outputs: list[Output], memo: Memo | None = None,
                jobs: int = 1) -> list[Problem]:
     """Every check's problems, errors first, each in source order. With a memo (the build cache),
     findings no earlier build made are first computed across `jobs` processes."""
-    compute_everywhere(memo, lambda deferred: [list(check(config, pages, outputs, deferred)) for check in MEMO_CHECKS],
+    compute_everywhere(memo, lambda deferred: [list(check(config, pages, outputs, deferred)) for check in LOOKING_ORDER],
                        jobs)
     return sorted_problems(problem for check in CHECKS for problem in (
         check(config, pages, outputs, memo) if check in MEMO_CHECKS else check(config, pages, outputs)))
