@@ -13,7 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import parse_html, write
-from hkai_publish import cache as cache_module, catalogs as catalogs_module, locales as locales_module
+from hkai_publish import cache as cache_module, catalogs as catalogs_module, files as files_module, \
+    locales as locales_module, memo as memo_module
 from hkai_publish.build import BuildOptions, build
 from hkai_publish.digests import Digester
 from hkai_publish.config import load_config
@@ -226,6 +227,49 @@ def test_a_build_whose_cache_lost_the_pages_html_builds_without_it(make_project,
     CHANGES["page body"](project)
     assert run(project, out) == cold(project, tmp_path)
     assert not caplog.text and (out / ".cache/tables.markdown-html.pickle").is_file()
+
+
+def test_a_rebuild_in_place_keeps_its_pages_flat_while_they_wait(make_project, tmp_path, monkeypatch):
+    """A rebuild that replaces pages where they are makes no folder per page for them to wait in
+    (a template edit renders every page again): each waits at the top of its spool."""
+    project, out = make_project(), tmp_path / "out"
+    run(project, out)
+    kept: list[Path] = []
+    real = files_module.Spool.keep
+    monkeypatch.setattr(files_module.Spool, "keep", lambda self, path, data: kept.append(real(self, path, data)) or kept[-1])
+    CHANGES["included template"](project)
+    warm = run(project, out, jobs=1)
+    assert len(kept) >= 8 and {p.parent for p in kept} == {p.parent for p in kept[:1]}
+    assert kept[0].parent.name.startswith(".out.render-")
+    assert warm == cold(project, tmp_path)
+
+
+def test_a_rebuild_that_cannot_write_in_place_after_all_gives_its_flat_spool_the_folders_shape(
+        make_project, tmp_path, monkeypatch):
+    """Another build wrote the output folder while this one rendered into a flat spool: this one
+    writes the whole folder afresh instead, every file where it belongs."""
+    project, out = make_project(), tmp_path / "out"
+    run(project, out)
+    monkeypatch.setattr(cache_module.BuildCache, "still_intact", lambda self: False)
+    CHANGES["included template"](project)
+    assert run(project, out) == cold(project, tmp_path)
+    assert [p.name for p in tmp_path.glob(".out.*")] == [".out.lock"], "no spool or staging folder is left behind"
+
+
+def test_a_template_edit_checks_every_page_again_on_every_core(make_project, tmp_path, monkeypatch):
+    """Whether a rebuild's checks are worth spreading over the cores is judged from the first
+    findings looked up (memo.SAMPLE): those of the HTML outputs, all of which a template changes."""
+    sections = {f"s{i:02d}.md": f"---\ntitle: Section {i}\norder: {i}\n---\n\nText {i}.\n" for i in range(70)}
+    project, out = make_project(en=sections), tmp_path / "out"
+    run(project, out, jobs=2)
+    monkeypatch.setattr(memo_module, "SAMPLE", 16)
+    spread: list[int] = []
+    real = memo_module.run_tasks
+    monkeypatch.setattr(memo_module, "run_tasks", lambda task, state, items, jobs, least: (
+        spread.append(len(items)), real(task, state, items, jobs, least))[1])
+    CHANGES["included template"](project)
+    assert run(project, out, jobs=2) == cold(project, tmp_path)
+    assert spread and spread[0] >= 70
 
 
 def test_a_rebuild_compiles_only_a_catalogue_that_changed(make_project, tmp_path, monkeypatch):
