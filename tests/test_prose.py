@@ -52,7 +52,7 @@ PIECES = ["word", "Hong Kong", "香港", "創新", " ", "  ", "\t", "\n", "\n\n"
           "[^1]: ", "[ref]: http://x.org", "*[HTML]: ", "{#id}", "{: .c}", "{lang=zh-Hant}", "*港*{lang=zh}",
           "&amp;", "&#35;", "http://example.org/a_b", "https://", "www.gov.hk", "ftp://f", "---", "***",
           "===", "```\n", "~~~\n", "1,000", "3.5", "二〇一七", "three", "Twenty-one", "million", "億", "％",
-          "５０"]
+          "５０", "１. ", "_x_", "a_b", "\\_", "\\~", "~", "\\#", "- - -", " * * *", "  ___", "#  ", "= = ="]
 MARKDOWN = st.lists(st.sampled_from(PIECES), max_size=50).map("".join)
 
 

@@ -43,6 +43,10 @@ _DROP = [(re.compile(p, flags), needles) for p, flags, needles in [
     (r"(?=[*~_\\])(?:\*{1,3}|~~|(?<!\w)_{1,3}|_{1,3}(?!\w)|\\(?=[!-/:-@\[-`{-~]))", 0, ("",)),
 ]]
 CLOSING_HASHES = _DROP[11][0]
+LINE_MARKS, RULES, EMPHASIS = _DROP[10][0], _DROP[12][0], _DROP[13][0]
+_LINE_MARK_STARTS, _RULE_STARTS = frozenset(" \t>*+-#:"), frozenset(" \t-*_=")
+# EMPHASIS but its first alternative, `\*{1,3}`: see _blank_emphasis.
+_EMPHASIS_BUT_STARS = re.compile(r"(?=[~_\\])(?:~~|(?<!\w)_{1,3}|_{1,3}(?!\w)|\\(?=[!-/:-@\[-`{-~]))")
 # Links and images keep their text and lose their target: `[text](url "title")`, `[text][ref]`.
 _LINK = re.compile(r"!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\](?:\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)|\[[^\[\]\n]*\])")
 # Explicitly foreign spans (`*香港*{lang=zh-Hant-HK}`, `<span lang="zh-Hant">…</span>`), which the
@@ -97,7 +101,35 @@ def _blank_markup(body: str, drop_foreign: bool) -> str:
     if "[" in text:
         text = _LINK.sub(lambda m: _spaces(m.group()[: m.start(1) - m.start()]) + m.group(1)
                          + _spaces(m.group()[m.end(1) - m.start():]), text)
-    return _sub_all(_DROP[2:], text)
+    return _blank_emphasis(_blank_lines(_sub_all(_DROP[2:10], text)))
+
+
+def _blank_lines(text: str) -> str:
+    """As _sub_all(_DROP[10:13], text): list and quote marks, closing hashes and rules, which are
+    each within a line, a line at a time. Their patterns start with `^`, which the regex engine
+    tries at every character of the text (a third of the blanking)."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        first = line[:1]
+        if first in _LINE_MARK_STARTS or first.isdecimal():
+            mark = LINE_MARKS.match(line)
+            if mark and mark.end():
+                line = " " * mark.end() + line[mark.end():]
+        if "#" in line:
+            line = _blank_closing_hashes(line)
+        if line[:1] in _RULE_STARTS and RULES.match(line):
+            line = " " * len(line)
+        lines[index] = line
+    return "\n".join(lines)
+
+
+def _blank_emphasis(text: str) -> str:
+    """As EMPHASIS.sub(_blank, text). Every "*" is blanked (it starts a match of the first
+    alternative, and no other alternative takes one), so the others are matched in the text as
+    it is, and then the stars replaced: most texts have none of the others' characters."""
+    if "~" in text or "_" in text or "\\" in text:
+        text = _EMPHASIS_BUT_STARS.sub(_blank, text)
+    return text.replace("*", " ")
 
 
 def _blank_urls(text: str) -> str:
