@@ -13,8 +13,8 @@ Task = Callable[[Any, Item], Result]
 MIN_CHUNK = 256
 """Items a worker takes at the least. A worker is a fresh process: it copies what it reads of the
 build's memory and fills its own caches (compiled patterns, relative URLs, resolved links) anew.
-At 1000 documents per language, chunks of 125 pages instead of 256 cost a tenth of the
-rendering; at 5000 the chunks are longer anyway (see run_tasks)."""
+At 1000 documents per language the page workers took 0.79 s of CPU time in chunks of 125 pages,
+0.62 s in chunks of 256; at 5000 the chunks are longer anyway (see run_tasks)."""
 
 _worker: tuple[Task, Any] | None = None
 """In a worker process only: the task and the state it inherited from the build by fork."""
