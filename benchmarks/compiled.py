@@ -3,13 +3,14 @@ Python-Markdown and our own hot modules are compiled to C by Cython, as they are
 
     python benchmarks/compiled.py PROJECT [--rounds 5]
 
-Cython (from PyPI, into benchmarks/.venv, beside the peers) compiles every module of the installed
-Python-Markdown and the modules named in HOT into a temp folder, unchanged and without type
-declarations; a build with that folder first on PYTHONPATH imports the compiled modules. The two
-builds of PROJECT (`build --only site`, into a folder in memory that is removed before each run,
-cache and all: on this machine's disk the cost of the files grows with every build deleted in the
-last minutes, see benchmarks/disk.py, and drowns the difference) are then timed in turns. Printed: the
-median wall time and CPU time (user + system, workers included) of each, and their ratio."""
+Cython (from PyPI, into a venv of its own, benchmarks/.venv-cython) compiles every module of the
+installed Python-Markdown and the modules named in HOT into a temp folder, unchanged and without
+type declarations; a build with that folder first on PYTHONPATH imports the compiled modules. The
+two builds of PROJECT (`build --only site`, into a folder in memory that is removed before each
+run, cache and all: on this machine's disk the cost of the files grows with every build deleted
+in the last minutes, see benchmarks/disk.py, and drowns the difference) are then timed in turns.
+Printed: the median wall time and CPU time (user + system, workers included) of each, and their
+ratio."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ import markdown
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import REPO  # noqa: E402
 
-VENV = REPO / "benchmarks" / ".venv"
+VENV = REPO / "benchmarks" / ".venv-cython"
 CYTHON = ["cython==3.3.1", "setuptools"]
 HOT = ["inline", "paragraphs", "markdown", "prose", "figures", "markup", "parity", "lint", "checks", "pages", "site"]
 SETUP = """\
