@@ -7,8 +7,8 @@ every tool's output before each full build.
 FOLDER (default: a temp folder) should be on the disk the corpora are on. Each round makes PAGES
 folders with an index.html of 12 kB each, then PAGES flat files, and deletes both; the same is done
 in /dev/shm (memory) for scale. Printed: wall and system time per round. On an ext4 volume without
-a journal, a new inode is not given any number freed in the last seconds, and the search for one
-skips those one by one: the cost of a page grows with how much was deleted just before."""
+a journal, a new inode is not given any number freed in the last minutes, and the search for one
+skips those one by one: the cost of a page grows with how much was deleted in that time."""
 
 from __future__ import annotations
 
