@@ -20,9 +20,9 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from hkai_publish.content import Document
-from hkai_publish.locales import parse_locale
-from hkai_publish.markdown import MarkdownRenderer
+from hkai_publish.sources.content import Document
+from hkai_publish.sources.locales import parse_locale
+from hkai_publish.markdown.renderer import MarkdownRenderer
 
 PAGE = jinja2.Environment(autoescape=True).from_string(
     '<!DOCTYPE html>\n<html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ title }}</title></head>\n'

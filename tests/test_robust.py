@@ -16,12 +16,12 @@ from hypothesis import strategies as st
 
 from conftest import ZH, snapshot, write_project
 from hkai_publish.build import BuildOptions, build
-from hkai_publish.config import load_config
-from hkai_publish.content import load_document, load_documents
+from hkai_publish.sources.config import load_config
+from hkai_publish.sources.content import load_document, load_documents
 from hkai_publish.errors import PublishError
-from hkai_publish.files import Spool
-from hkai_publish.locales import parse_locale
-from hkai_publish.markdown import render_markdown
+from hkai_publish.machinery.files import Spool
+from hkai_publish.sources.locales import parse_locale
+from hkai_publish.markdown.renderer import render_markdown
 
 EN_HK, ZH_HK = parse_locale("en-HK"), parse_locale("zh-Hant-HK")
 # Pieces of Markdown that exercise every extension and check, to be shuffled into random bodies.

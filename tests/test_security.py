@@ -10,7 +10,7 @@ import pytest
 from conftest import CONFIG, parse_html, run_cli, snapshot
 from hkai_publish.build import write_outputs
 from hkai_publish.errors import PublishError
-from hkai_publish.site import Output
+from hkai_publish.machinery.files import Output
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(2)>'
@@ -135,7 +135,7 @@ def test_two_outputs_at_one_path_are_refused(tmp_path):
 
 
 def test_the_content_walk_lists_what_rglob_lists_and_flags_links(tmp_path):
-    from hkai_publish.content import markdown_files
+    from hkai_publish.sources.content import markdown_files
 
     folder = tmp_path / "en"
     for name in ("b.md", "a.md", "a/c.md", "a/b/d.md", "a.md.d/e.md", "z/notes.txt", "x.md/y.md", ".hidden.md"):

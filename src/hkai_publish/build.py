@@ -13,17 +13,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from hkai_publish.cache import FOLDER as CACHE_FOLDER, BuildCache, CacheDamaged
-from hkai_publish.catalogs import load_catalogs
-from hkai_publish.checks import run_checks, sorted_problems
-from hkai_publish.config import Config
-from hkai_publish.content import load_documents, pair_documents
+from hkai_publish.machinery.cache import FOLDER as CACHE_FOLDER, BuildCache, CacheDamaged
+from hkai_publish.translation.catalogs import load_catalogs
+from hkai_publish.checks.runner import run_checks, sorted_problems
+from hkai_publish.sources.config import Config
+from hkai_publish.sources.content import load_documents, pair_documents
 from hkai_publish.errors import Problem, PublishError, display_path, problems_fail, report_problems
-from hkai_publish.files import Spool, digest, remove_dead_spools
-from hkai_publish.locales import cldr_kept_in
-from hkai_publish.pages import make_pages
-from hkai_publish.site import Output, render_site
-from hkai_publish.workers import default_jobs
+from hkai_publish.machinery.files import Spool, digest, remove_dead_spools
+from hkai_publish.sources.locales import cldr_kept_in
+from hkai_publish.editions.pages import make_pages
+from hkai_publish.editions.site import render_site
+from hkai_publish.machinery.files import Output
+from hkai_publish.machinery.workers import default_jobs
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +111,7 @@ def _render_and_write(config: Config, options: BuildOptions, cache: BuildCache, 
                                                       spool.within("site/") if spool else None)]
     editions, pdf_problems, pdf_pages = [], [], 0
     if options.only != "site":
-        from hkai_publish.pdf import render_pdfs  # here: a site-only build, on every save, need not load it
+        from hkai_publish.editions.pdf import render_pdfs  # here: a site-only build, on every save, need not load it
         pdfs = render_pdfs(config, pages, catalogs, cache.within(""), jobs)
         editions, pdf_problems, pdf_pages = list(pdfs.outputs), list(pdfs.problems), pdfs.page_count
     # The site links each edition at site/pdf/, so a deployed site/ carries its PDFs.

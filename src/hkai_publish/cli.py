@@ -16,8 +16,8 @@ from typing import Iterator
 import click
 
 from hkai_publish.build import BuildOptions, BuildResult, build, check_out_dir, write_outputs
-from hkai_publish.locales import parse_locale
-from hkai_publish.config import Config, load_config
+from hkai_publish.sources.locales import parse_locale
+from hkai_publish.sources.config import Config, load_config
 from hkai_publish.errors import Problem, PublishError, counted, display_path, problems_fail, report_problems
 
 
@@ -32,10 +32,10 @@ class _OnFirstUse:
         return getattr(importlib.import_module(f"hkai_publish.{self._name}"), attr)
 
 
-i18n, status = _OnFirstUse("i18n"), _OnFirstUse("status")
-make_handoff = lambda *args, **kwargs: _OnFirstUse("handoff").make_handoff(*args, **kwargs)  # noqa: E731
-plan_imports = lambda *args, **kwargs: _OnFirstUse("handoff_import").plan_imports(*args, **kwargs)  # noqa: E731
-write_imports = lambda *args, **kwargs: _OnFirstUse("handoff_import").write_imports(*args, **kwargs)  # noqa: E731
+i18n, status = _OnFirstUse("translation.i18n"), _OnFirstUse("translation.status")
+make_handoff = lambda *args, **kwargs: _OnFirstUse("translation.handoff").make_handoff(*args, **kwargs)  # noqa: E731
+plan_imports = lambda *args, **kwargs: _OnFirstUse("translation.handoff_import").plan_imports(*args, **kwargs)  # noqa: E731
+write_imports = lambda *args, **kwargs: _OnFirstUse("translation.handoff_import").write_imports(*args, **kwargs)  # noqa: E731
 serve = lambda *args, **kwargs: _OnFirstUse("serve").serve(*args, **kwargs)  # noqa: E731
 
 PROJECT = click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path),

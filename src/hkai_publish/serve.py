@@ -27,9 +27,9 @@ from urllib.parse import urlsplit
 import watchfiles
 
 from hkai_publish.build import BuildOptions, build
-from hkai_publish.config import load_config
+from hkai_publish.sources.config import load_config
 from hkai_publish.errors import PublishError, display_path
-from hkai_publish.site import base_path
+from hkai_publish.editions.site import base_path
 
 log = logging.getLogger(__name__)
 

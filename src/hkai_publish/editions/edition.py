@@ -1,0 +1,57 @@
+"""The value types of a PDF edition: what pdf.py makes and the guard (pdfguard.py) reads, below both."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from hkai_publish.editions.pages import Page
+from hkai_publish.markdown.renderer import Heading
+from hkai_publish.sources.locales import Locale
+
+MONO = '"Noto Sans Mono CJK HK", monospace'
+"""Code in both editions: one face with Latin and Hong Kong CJK glyphs."""
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """A file the PDF embeds, as WeasyPrint asks for it and as the Markdown wrote it."""
+
+    url: str
+    """As the print HTML has it; WeasyPrint asks the fetcher for it IRI-encoded."""
+    written: str
+    is_image: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One page of the publication as a chapter of a PDF edition."""
+
+    page: Page
+    anchor: str
+    """The chapter's id in the edition; its headings' ids are `<anchor>:<id>`."""
+    number: int
+    html: Markup
+    """The page's rendered body with ids prefixed and links between pages pointing inside the PDF."""
+    headings: tuple[Heading, ...]
+    resources: tuple[Resource, ...] = ()
+    """Images and attachments WeasyPrint will fetch for this chapter."""
+
+    @property
+    def lang(self) -> str:
+        """The language the chapter is written in: the original's where the translation is missing."""
+        return self.page.document.locale.tag
+
+
+@dataclass(frozen=True, slots=True)
+class Edition:
+    """One PDF: a language's chapters in reading order, and where the PDF goes."""
+
+    locale: Locale
+    sections: tuple[Section, ...]
+    path: str
+    """Relative to the build folder: `pdf/<pdf_name>-<folder>.pdf`."""
+    date: dt.date | None
+    """The newest date or update of its chapters: the date on the cover."""

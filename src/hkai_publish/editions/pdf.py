@@ -1,0 +1,285 @@
+"""The PDF editions: one print HTML document per language, laid out by WeasyPrint. No disk writes."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import os
+import posixpath
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Mapping
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from lxml import html as lxml_html
+from markupsafe import Markup
+
+from hkai_publish.machinery.cache import CacheView
+from hkai_publish.machinery.digests import file_fingerprint, installed_version, template_fingerprint
+from hkai_publish.translation.catalogs import LoadedCatalog
+from hkai_publish.sources.config import Config
+from hkai_publish.errors import PdfError, Problem
+from hkai_publish.sources.locales import Locale
+from hkai_publish.markdown.renderer import Heading
+from hkai_publish.editions.edition import MONO, Edition, Resource, Section  # noqa: F401 (re-exported)
+from hkai_publish.editions.site import Page, _render, make_environment
+from hkai_publish.machinery.files import Output
+from hkai_publish.machinery.workers import run_tasks
+
+if TYPE_CHECKING:
+    import weasyprint
+
+    from hkai_publish.editions.pdfguard import ProjectFetcher
+
+log = logging.getLogger(__name__)
+
+TEMPLATE = "print.html"
+STYLESHEET = Path("assets/print.css")
+# PDF/UA-1: tagged structure, /Lang, DisplayDocTitle and XMP identification, all from WeasyPrint.
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_identifier": True}
+@dataclass(frozen=True, slots=True)
+class RenderedPdfs:
+    outputs: tuple[Output, ...]
+    problems: tuple[Problem, ...]
+    page_count: int
+
+
+def render_pdfs(config: Config, pages: list[Page], catalogs: Mapping[str, LoadedCatalog],
+                cache: CacheView | None = None, jobs: int = 1) -> RenderedPdfs:
+    """One PDF per language, with the problems found making them (refused files, missing glyphs,
+    WeasyPrint's warnings). Raises PdfError when the fonts or the subsetter are not installed.
+    An edition whose inputs are unchanged since the last build is reused; the others are laid
+    out at the same time, one per core."""
+    editions = [make_edition(config, pages, locale) for locale in config.locales]
+    keys = [edition_key(config, e, catalogs[e.locale.tag], cache) if cache else None for e in editions]
+    made: dict[int, tuple[bytes, list[Problem], int]] = {}
+    for index, (edition, key) in enumerate(zip(editions, keys)):
+        data = cache.reuse(edition.path, key) if key else None  # also records the key for the next build
+        found = cache.cache.lookup("pdf", key) if data is not None else None
+        if found is not None:
+            made[index] = (data, list(found[0]), found[1])
+    todo = [index for index in range(len(editions)) if index not in made]
+    if todo:
+        check_pdf_environment(config)
+        for index, result in zip(todo, run_tasks(_render_edition, (config, editions, catalogs), todo, jobs)):
+            made[index] = result
+            if keys[index]:
+                cache.cache.store("pdf", keys[index], (tuple(result[1]), result[2]))
+    results = [made[index] for index in range(len(editions))]
+    return RenderedPdfs(tuple(Output(e.path, data) for e, (data, _, _) in zip(editions, results)),
+                        tuple(p for _, found, _ in results for p in found), sum(count for _, _, count in results))
+
+
+def check_pdf_environment(config: Config) -> None:
+    # WeasyPrint takes 0.4 s to import: only a build that makes PDFs pays for it.
+    try:
+        from hkai_publish.editions.pdfguard import check_environment
+    except OSError as exc:  # WeasyPrint loads Pango with cffi when imported
+        raise PdfError(f"WeasyPrint cannot load its text layout library ({exc}); install the Debian "
+                       "packages libpango-1.0-0 libpangoft2-1.0-0") from None
+    check_environment(config.locales)
+
+
+def _render_edition(state: tuple[Config, list[Edition], Mapping[str, LoadedCatalog]],
+                    index: int) -> tuple[bytes, list[Problem], int]:
+    config, editions, catalogs = state
+    edition = editions[index]
+    started = time.perf_counter()
+    result = render_edition(config, edition, catalogs[edition.locale.tag])
+    log.info("%s: %d pages in %.2f s", edition.path, result[2], time.perf_counter() - started)
+    return result
+
+
+FONT_PLACES = ("/usr/share/fonts", "/usr/local/share/fonts", "/var/cache/fontconfig", "~/.fonts",
+               "~/.local/share/fonts", "~/.cache/fontconfig")
+"""Where installing or removing a font leaves a trace (fontconfig rewrites its cache when fonts change)."""
+
+
+def edition_key(config: Config, edition: Edition, catalog: LoadedCatalog, cache: CacheView) -> str:
+    """What an edition's PDF is made from: its chapters as rendered, the config and pyproject.toml,
+    the print template with what it includes, the edition's catalogue, every file in
+    templates/assets/ and every file but the Markdown in content/ (stylesheet, images), the
+    installed fonts, WeasyPrint's version and SOURCE_DATE_EPOCH."""
+    assets, content = str(config.templates_dir / "assets") + os.sep, str(config.content_dir) + os.sep
+    files = sorted((path, sha) for path, (_, sha) in cache.cache.files.items()
+                   if path.startswith(assets) or path.startswith(content) and not path.endswith(".md"))
+    fonts = tuple((place, os.stat(os.path.expanduser(place)).st_mtime_ns) for place in FONT_PLACES
+                  if os.path.isdir(os.path.expanduser(place)))
+    versions = tuple(_version(name) for name in ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2"))
+    template = template_fingerprint(make_environment(config, catalog), TEMPLATE, cache)
+    return cache.key("pdf", edition, config, file_fingerprint(config.config_file), template,
+                     file_fingerprint(catalog.path), files, fonts, versions, os.environ.get("SOURCE_DATE_EPOCH", ""))
+
+
+def _version(distribution: str) -> str:
+    return f"{distribution}={installed_version(distribution)}"
+
+
+@dataclass(frozen=True, slots=True)
+class ChapterEntry:
+    """What an edition knows of a page's entry. Not the other languages' documents: an edition
+    is made from its own language alone, so editing one edition's pages leaves the other's PDF
+    as it was (and cached; see edition_key)."""
+
+    key: str
+    slug: str
+    order: tuple[int, str]
+
+
+def make_edition(config: Config, pages: list[Page], locale: Locale) -> Edition:
+    chapters = [dataclasses.replace(p, entry=ChapterEntry(p.entry.key, p.entry.slug, p.entry.order))
+                for p in pages if p.locale == locale]
+    anchors = {p.path: p.entry.slug for p in chapters}
+    sections = tuple(make_section(config, page, number, anchors) for number, page in enumerate(chapters, 1))
+    dates = [d for p in chapters for d in (p.document.date, p.document.updated) if d]
+    return Edition(locale, sections, f"pdf/{config.pdf_name}-{locale.folder}.pdf", max(dates, default=None))
+
+
+def make_section(config: Config, page: Page, number: int, anchors: Mapping[str, str]) -> Section:
+    """The page's body for print. Heading ids are shared across pages and languages, so each
+    gets its chapter's anchor as a prefix to stay unique in the edition."""
+    anchor = page.entry.slug
+    root = lxml_html.fragment_fromstring(page.rendered.html or "<p></p>", create_parent="div")
+    for element in root.iter():
+        if element.get("id"):
+            element.set("id", f"{anchor}:{element.get('id')}")
+    resources = []
+    for element in root.iter("img", "a"):
+        attribute = "src" if element.tag == "img" else "href"
+        written = element.get(attribute)
+        if not written:
+            continue
+        if element.tag == "img" or "attachment" in (element.get("rel") or "").split():
+            # WeasyPrint fetches these: relative to the Markdown file, through the fetcher.
+            element.set(attribute, source_url(page, written))
+            resources.append(Resource(element.get(attribute), written, element.tag == "img"))
+        else:
+            element.set(attribute, print_href(config, page, written, anchors))
+    body = (root.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
+    headings = tuple(Heading(h.level, f"{anchor}:{h.id}", h.text) for h in page.headings)
+    return Section(page, anchor, number, Markup(body), headings, tuple(resources))
+
+
+def print_href(config: Config, page: Page, href: str, anchors: Mapping[str, str]) -> str:
+    """A link as the PDF needs it: to another page of the edition, its chapter inside the PDF;
+    to anything else on the site, the published URL."""
+    if "://" in href or href.startswith(("mailto:", "tel:", "data:")):
+        return href
+    if href.startswith("#"):
+        return f"#{anchors[page.path]}:{href[1:]}" if len(href) > 1 else href
+    target, _, fragment = href.partition("#")
+    if href.startswith("/"):
+        return config.base_url + href.lstrip("/")
+    path = posixpath.normpath(posixpath.join(page.path, target))
+    chapter = anchors.get(path.rstrip("/") + "/")
+    if chapter is not None:
+        return f"#{chapter}:{fragment}" if fragment else f"#{chapter}"
+    if path.startswith(".."):
+        return href  # leaves the site: nothing to point at; the fetcher never reads links
+    return config.base_url + path + ("/" if target.endswith("/") else "") + (f"#{fragment}" if fragment else "")
+
+
+def source_url(page: Page, src: str) -> str:
+    """An image or attachment as WeasyPrint must fetch it: relative to its Markdown file."""
+    if "://" in src or src.startswith(("data:", "file:")):
+        return src
+    return (page.document.path.parent / url2pathname(urlsplit(src).path)).as_uri()
+
+
+def render_edition(config: Config, edition: Edition, catalog: LoadedCatalog) -> tuple[bytes, list[Problem], int]:
+    """The edition's PDF bytes, its problems and its page count."""
+    import weasyprint
+
+    from hkai_publish.editions.pdfguard import (ProjectFetcher, Sources, captured_log, check_glyphs,
+                                       problems_from_log)
+
+    template = config.templates_dir / TEMPLATE
+    html = print_html(config, edition, catalog)
+    sources = Sources.for_edition(config, edition, catalog)
+    fetcher = ProjectFetcher(config, sources)
+    with captured_log() as records:
+        stylesheet = load_stylesheet(config, fetcher)
+    problems = problems_from_log(records, config.templates_dir / STYLESHEET, fetcher, css_lines=True)
+    with captured_log() as records:
+        document = weasyprint.HTML(string=html, base_url=str(config.templates_dir) + os.sep,
+                                   url_fetcher=fetcher).render(stylesheets=stylesheet, **PDF_OPTIONS)
+        data = document.write_pdf(**PDF_OPTIONS)
+    chapters = frozenset(section.anchor for section in edition.sections)
+    problems += fetcher.problems + problems_from_log(records, template, fetcher, chapters=chapters)
+    problems += check_glyphs(edition.locale, document, sources)
+    return data, problems, len(document.pages)
+
+
+def load_stylesheet(config: Config, fetcher: ProjectFetcher) -> list[weasyprint.CSS]:
+    """templates/assets/print.css, parsed on its own so that its warnings name it."""
+    import weasyprint
+
+    path = config.templates_dir / STYLESHEET
+    if not path.is_file():
+        return []
+    return [weasyprint.CSS(filename=str(path), url_fetcher=fetcher)]
+
+
+def print_html(config: Config, edition: Edition, catalog: LoadedCatalog) -> str:
+    """The edition as one HTML document, from templates/print.html."""
+    env = make_environment(config, catalog)
+    env.filters["css_content"] = css_content
+    env.globals["css_counter"] = css_counter
+    gettext = catalog.translations.gettext
+    context = {
+        "config": config,
+        "locale": edition.locale,
+        "edition": edition,
+        "sections": edition.sections,
+        "title": gettext(config.title),
+        "subtitle": gettext(config.subtitle) if config.subtitle else "",
+        "author": gettext(config.author) if config.author else "",
+        "subject": gettext(config.description or config.subtitle or config.title),
+        "keywords": [gettext(k) for k in config.keywords],
+        "created": creation_time().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "date": edition.date,
+        "mono": MONO,
+    }
+    return _render(env, TEMPLATE, edition.path, context).data.decode("utf-8")
+
+
+def creation_time() -> dt.datetime:
+    """Now, or SOURCE_DATE_EPOCH when set, so the same sources give byte-identical PDFs."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+# A translated string becomes a CSS `content` value: `_("Page %(page)s of %(pages)s",
+# page=css_counter("page"), …) | css_content` gives `"Page " counter(page) " of " counter(pages)`,
+# with the translator's wording and order. The NUL marks survive gettext's %-formatting.
+_MARK = "\x00"
+
+
+def css_counter(name: str) -> Markup:
+    return Markup(f"{_MARK}counter({name}){_MARK}")
+
+
+def css_content(value: str) -> Markup:
+    parts = str(value).split(_MARK)
+    tokens = [css_string(part) if index % 2 == 0 else part for index, part in enumerate(parts)
+              if part or index % 2]
+    return Markup(" ".join(tokens) or '""')
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal for any text, safe inside an HTML <style> element."""
+    out = []
+    for char in text:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char in "<>&" or ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\{ord(char):x} ")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+

@@ -1,0 +1,350 @@
+"""The bilingual static site: pages planned from entries, rendered through Jinja. No disk writes."""
+
+from __future__ import annotations
+
+import contextlib
+import posixpath
+import traceback
+from dataclasses import dataclass
+# XML text too (sitemap.xml): xml.sax.saxutils.escape, the same, would load urllib.request and ssl.
+from html import escape as html_escape
+from pathlib import Path
+from typing import Any, Mapping
+
+import jinja2
+
+from hkai_publish.machinery.cache import CacheView
+from hkai_publish.machinery.digests import Digester, file_fingerprint, template_fingerprint
+from hkai_publish.translation.catalogs import LoadedCatalog
+from hkai_publish.sources.config import Config
+from hkai_publish.errors import TemplateError
+from hkai_publish.machinery.files import Output, Spool, digest
+from hkai_publish.sources.locales import Locale
+from hkai_publish.editions.pages import Page, link_resolver, make_pages, page_path, relative_url  # noqa: F401 (re-exported)
+from hkai_publish.machinery.workers import run_tasks
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link as a template shows it: text, relative href, whether it is the current page."""
+
+    text: str
+    href: str
+    current: bool = False
+    lang: str = ""
+    hreflang: str = ""
+
+
+def make_environment(config: Config, catalog: LoadedCatalog,
+                     bytecode: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    """A Jinja environment for one locale: autoescape, StrictUndefined, that locale's translations."""
+    env = jinja2.Environment(
+        bytecode_cache=bytecode,
+        loader=jinja2.FileSystemLoader(config.templates_dir),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    # As babel.cfg's `trimmed = true`: {% trans %} blocks are looked up as they were extracted.
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_translations(catalog.translations, newstyle=True)
+    # `_()` marks its result safe and %-formats it: right for template literals, wrong for data.
+    # Config strings go through `| translate`: looked up in the catalogue, then autoescaped.
+    env.filters["translate"] = lambda text: catalog.translations.gettext(str(text)) if text else ""
+    locale = catalog.locale
+    env.filters["format_date"] = lambda value, fmt="long": locale.format_date(value, fmt)
+    return env
+
+
+NAV_LIMIT = 30
+"""Sections a page's navigation lists: all of them up to this many, else this many around the
+current page (the contents page lists them all). Every section on every page would make a
+thousand-page site grow with the square of its size."""
+
+MIN_PARALLEL = 64
+"""Pages to render before forking workers pays for itself."""
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    """A page as other pages' navigation shows it."""
+
+    title: str
+    path: str
+    lang: str = ""
+    """The language of its text where that differs from the edition's (a fallback page)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NavWindow:
+    """The sections a page's navigation lists (see NAV_LIMIT), numbered from `start`."""
+
+    items: tuple[NavItem, ...]
+    start: int
+
+
+@dataclass(frozen=True, slots=True)
+class PageInputs:
+    """Everything page.html sees of one page. Its context is made from this alone, so the digest
+    of this (with the templates and catalogue) is the page's cache key."""
+
+    config: Config
+    page: Page
+    nav: NavWindow
+    section_number: int
+    previous: NavItem | None
+    next: NavItem | None
+    alternates: tuple[tuple[str, str], ...]
+
+
+class _Book:
+    """The pages of each language in order, and each entry's real language versions: computed
+    once, not once per page (which made a build quadratic in its size)."""
+
+    def __init__(self, config: Config, pages: list[Page], digester: Digester | None = None):
+        self.config = config
+        self.digester = digester
+        self.by_locale: dict[str, list[Page]] = {loc.tag: [] for loc in config.locales}
+        self.versions: dict[str, list[Page]] = {}
+        for page in pages:
+            self.by_locale[page.locale.tag].append(page)
+            if not page.is_fallback:
+                self.versions.setdefault(page.entry.key, []).append(page)
+        self.items = {tag: [NavItem(p.document.title, p.path, p.document.locale.tag if p.is_fallback else "")
+                            for p in same] for tag, same in self.by_locale.items()}
+        # Each page's window shares all but one item with its neighbour's: its digest is made from
+        # its items' digests, each computed once, rather than by visiting 30 items per page.
+        self.digests = {tag: [digester.digest(item) for item in items] for tag, items in self.items.items()} \
+            if digester else {}
+
+    def nav(self, locale: Locale, index: int = 0) -> NavWindow:
+        """The navigation around the page at `index` of its language."""
+        items = self.items[locale.tag]
+        start = max(0, min(index - NAV_LIMIT // 2, len(items) - NAV_LIMIT))
+        window = NavWindow(tuple(items[start:start + NAV_LIMIT]), start + 1)
+        if self.digester:
+            self.digester.seed(window, digest(b"%d:" % window.start + b"".join(
+                self.digests[locale.tag][start:start + NAV_LIMIT])))
+        return window
+
+    def inputs(self, index: int, page: Page) -> PageInputs:
+        items = self.items[page.locale.tag]
+        return PageInputs(self.config, page, self.nav(page.locale, index), index + 1,
+                          items[index - 1] if index > 0 else None,
+                          items[index + 1] if index + 1 < len(items) else None,
+                          tuple(alternates(self.config, self.versions.get(page.entry.key, []), page)))
+
+
+def render_site(config: Config, pages: list[Page], catalogs: Mapping[str, LoadedCatalog],
+                cache: CacheView | None = None, jobs: int = 1, spool: Spool | None = None) -> list[Output]:
+    """Every file of build/site: pages, home pages, language choice, 404s, sitemap, robots, assets.
+    `cache` (scoped to site/) supplies pages whose inputs are unchanged since the last build;
+    pages rendered anew wait in `spool` (scoped to site/), if given, rather than in memory."""
+    bytecode = cache.bytecode if cache else None
+    envs = {loc.tag: make_environment(config, catalogs[loc.tag], bytecode) for loc in config.locales}
+    default_env = envs[config.default_locale.tag]
+    book = _Book(config, pages, cache.digester if cache else None)
+    inputs = [book.inputs(i, p) for same in book.by_locale.values() for i, p in enumerate(same)]
+    outputs = _render_pages(envs, catalogs, inputs, cache, jobs, spool)
+    for locale in config.locales:
+        home = page_path(locale)
+        context = _common_context(config, book, locale, home, None)
+        context["sections"] = book.by_locale[locale.tag]
+        outputs.append(_render(envs[locale.tag], "index.html", home + "index.html", context))
+        not_found = _common_context(config, book, locale, home + "404.html", None, absolute=True)
+        outputs.append(_render(envs[locale.tag], "404.html", home + "404.html", not_found))
+    root = _common_context(config, book, config.default_locale, "", None)
+    root["editions"] = [_edition(config, catalogs[loc.tag]) for loc in config.locales]
+    outputs.append(_render(default_env, "root.html", "index.html", root))
+    outputs.append(Output("sitemap.xml", sitemap(config, pages).encode("utf-8")))
+    outputs.append(Output("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode()))
+    outputs.extend(_assets(config, pages))
+    return outputs
+
+
+def _render_pages(envs: Mapping[str, jinja2.Environment], catalogs: Mapping[str, LoadedCatalog],
+                  inputs: list[PageInputs], cache: CacheView | None, jobs: int, spool: Spool | None) -> list[Output]:
+    """page.html for every page: reused where its key is unchanged, the rest across `jobs` cores."""
+    outputs: list[Output | None] = [None] * len(inputs)
+    if cache is not None:
+        fingerprints = {tag: (template_fingerprint(env, "page.html", cache), file_fingerprint(catalogs[tag].path))
+                        for tag, env in envs.items()}
+        for i, each in enumerate(inputs):
+            key = cache.key("page.html", fingerprints[each.page.locale.tag], each)
+            found = cache.reuse_file(each.page.output_path, key)
+            outputs[i] = Output(each.page.output_path, None, *found) if found else None
+    todo = [i for i, output in enumerate(outputs) if output is None]
+    if todo:  # compiled here, once, not in every worker
+        for env in envs.values():
+            with contextlib.suppress(jinja2.TemplateError):  # reported by the page that needs it
+                env.get_template("page.html")
+    for i, output in zip(todo, run_tasks(_render_page, (envs, inputs, spool), todo, jobs, MIN_PARALLEL)):
+        outputs[i] = output
+    return outputs  # type: ignore[return-value]
+
+
+def _render_page(state: tuple[Mapping[str, jinja2.Environment], list[PageInputs], Spool | None], index: int) -> Output:
+    envs, inputs, spool = state
+    page = inputs[index].page
+    output = _render(envs[page.locale.tag], "page.html", page.output_path, _page_context(inputs[index]))
+    return Output.spooled(spool, output.path, output.data) if spool else output
+
+
+def _edition(config: Config, catalog: LoadedCatalog) -> dict[str, Any]:
+    """One language's entry on the language-choice page, in that language."""
+    gettext = catalog.translations.gettext
+    return {"locale": catalog.locale, "href": page_path(catalog.locale),
+            "title": gettext(config.title), "subtitle": gettext(config.subtitle) if config.subtitle else "",
+            "choose": gettext("Choose a language")}
+
+
+def _render(env: jinja2.Environment, name: str, path: str, context: dict[str, Any]) -> Output:
+    try:
+        html = env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"template syntax error: {exc.message}", exc.filename or name, exc.lineno) from None
+    except jinja2.TemplateNotFound as exc:
+        filename, line = _template_frame(exc, env)
+        raise TemplateError(f"template {exc.name!r} not found in templates/", filename or env.loader.searchpath[0] + "/" + name,
+                            line) from None
+    except (jinja2.UndefinedError, TypeError, ValueError) as exc:
+        filename, line = _template_frame(exc, env)
+        raise TemplateError(f"while rendering {path}: {exc}", filename or name, line) from None
+    return Output(path, html.encode("utf-8"))
+
+
+def _template_frame(exc: BaseException, env: jinja2.Environment) -> tuple[str | None, int | None]:
+    """The innermost template file and line in a rendering error's traceback."""
+    found: tuple[str | None, int | None] = (None, None)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith((".html", ".xml", ".txt")) and Path(frame.filename).exists():
+            found = (frame.filename, frame.lineno)
+    return found
+
+
+def _common_context(config: Config, book: _Book | None, locale: Locale, here: str, current: Page | None,
+                    absolute: bool = False, nav: NavWindow | None = None) -> dict[str, Any]:
+    root_path = base_path(config) if absolute else relative_url("", here) if here else ""
+
+    def url(target: str) -> str:
+        return root_path + target if absolute else (relative_url(target, here) if here else target or "./")
+
+    nav = nav if nav is not None else book.nav(locale)
+    current_path = current.path if current else None
+    return {
+        "config": config,
+        "locale": locale,
+        "locales": config.locales,
+        "nav": [Link(item.title, url(item.path), item.path == current_path, lang=item.lang) for item in nav.items],
+        "nav_start": nav.start,
+        "url": url,
+        "home": url(page_path(locale)),
+        "assets": url("assets/"),
+        "page": current,
+        "switcher": _switcher(config, locale, current, url),
+        "alternates": [],
+        "canonical": config.base_url + (here if here.endswith("/") or not here else here),
+        "pdf": Link(config.pdf_name, url(f"pdf/{config.pdf_name}-{locale.folder}.pdf")),
+    }
+
+
+def base_path(config: Config) -> str:
+    """The path part of base_url: 404 pages are served from any URL, so they link from the root."""
+    return "/" + config.base_url.split("://", 1)[1].partition("/")[2]
+
+
+def _switcher(config: Config, locale: Locale, current: Page | None, url) -> list[Link]:
+    links = []
+    for other in config.locales:
+        target = page_path(other, current.entry) if current else page_path(other)
+        links.append(Link(other.name, url(target), other == locale, lang=other.tag, hreflang=other.tag))
+    return links
+
+
+def _page_context(inputs: PageInputs) -> dict[str, Any]:
+    """page.html's context, from the page's inputs alone (see PageInputs)."""
+    page = inputs.page
+    context = _common_context(inputs.config, None, page.locale, page.path, page, nav=inputs.nav)
+    context["section_number"] = inputs.section_number
+    context["previous"] = _link(inputs.previous, context["url"])
+    context["next"] = _link(inputs.next, context["url"])
+    context["alternates"] = list(inputs.alternates)
+    context["content_lang"] = page.document.locale.tag
+    context["original"] = _original_link(inputs.config, page, context["url"])
+    return context
+
+
+def _original_link(config: Config, page: Page, url) -> Link:
+    """The original of a translated page: its URL, and its language named in the page's language
+    ("英文") for the outdated notice."""
+    original = config.default_locale
+    return Link(original.name_in(page.locale), url(page_path(original, page.entry)), lang=original.tag,
+                hreflang=original.tag)
+
+
+def _link(item: NavItem | None, url) -> Link | None:
+    return Link(item.title, url(item.path), lang=item.lang) if item else None
+
+
+def alternates(config: Config, versions: list[Page], page: Page) -> list[tuple[str, str]]:
+    """(hreflang, absolute URL) of every real language version of the page, then x-default.
+    `versions` are the entry's pages; a fallback page (the original shown in place of a missing
+    translation) is no alternate."""
+    versions = [p for p in versions if p.entry.key == page.entry.key and not p.is_fallback]
+    links = [(p.locale.tag, config.base_url + p.path) for p in versions]
+    default = next((p for p in versions if p.locale == config.default_locale), None)
+    if default:
+        links.append(("x-default", config.base_url + default.path))
+    return links
+
+
+def sitemap(config: Config, pages: list[Page]) -> str:
+    """sitemap.xml with xhtml:link alternates for every real language version of each page."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+             'xmlns:xhtml="http://www.w3.org/1999/xhtml">']
+    homes = [(loc.tag, config.base_url + page_path(loc)) for loc in config.locales]
+    groups = [(href, homes + [("x-default", config.base_url)], None) for _, href in homes]
+    versions: dict[str, list[Page]] = {}
+    for page in pages:
+        versions.setdefault(page.entry.key, []).append(page)
+    for page in pages:
+        if not page.is_fallback:
+            updated = page.document.updated or page.document.date
+            groups.append((config.base_url + page.path, alternates(config, versions[page.entry.key], page), updated))
+    for loc, links, lastmod in groups:
+        lines.append("  <url>")
+        lines.append(f"    <loc>{html_escape(loc, quote=False)}</loc>")
+        if lastmod:
+            lines.append(f"    <lastmod>{lastmod.isoformat()}</lastmod>")
+        for hreflang, href in links:
+            lines.append(f'    <xhtml:link rel="alternate" hreflang="{hreflang}" href="{html_escape(href, quote=False)}"/>')
+        lines.append("  </url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def _assets(config: Config, pages: list[Page]) -> list[Output]:
+    """templates/assets/ to assets/, and each page's local images beside it."""
+    outputs = []
+    assets = config.templates_dir / "assets"
+    if assets.is_dir():
+        for path in sorted(assets.rglob("*")):
+            if path.is_file() and path.resolve().is_relative_to(config.project_dir.resolve()):
+                outputs.append(Output("assets/" + path.relative_to(assets).as_posix(), path.read_bytes()))
+    seen = set()
+    for page in pages:
+        for src, _alt in page.rendered.images:
+            if "://" in src or src.startswith(("/", "data:")):
+                continue
+            source = (page.document.path.parent / src).resolve()
+            target = posixpath.normpath(posixpath.join(page.path, src))
+            if (target in seen or target.startswith("..") or not source.is_file()
+                    or not source.is_relative_to(config.content_dir.resolve())):
+                continue  # checks.py reports missing or escaping images
+            seen.add(target)
+            outputs.append(Output(target, source.read_bytes()))
+    return outputs

@@ -1,0 +1,315 @@
+"""Markdown to HTML: Python-Markdown plus CJK line joining, shared heading anchors and link rewriting."""
+
+from __future__ import annotations
+
+import os
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+from typing import Any, Callable, Protocol, Sequence
+
+import markdown
+from markdown.extensions import Extension
+from markdown.extensions.abbr import AbbrExtension
+from markdown.extensions.attr_list import AttrListExtension
+from markdown.extensions.def_list import DefListExtension
+from markdown.extensions.fenced_code import FencedCodeExtension
+from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.md_in_html import MarkdownInHtmlExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.smarty import SmartyExtension
+from markdown.extensions.tables import TableExtension
+from markdown.extensions.toc import TocExtension, TocTreeprocessor, slugify_unicode
+from markdown.treeprocessors import Treeprocessor
+
+from hkai_publish.sources.content import Document
+from hkai_publish.markdown.inline import install_fast_inline
+from hkai_publish.markdown.paragraphs import install_fast_paragraphs
+
+
+TESTED_MARKDOWN = ("3.11",)
+"""The Python-Markdown releases (major.minor) whose private methods the fast paths (inline.py,
+paragraphs.py, the block-level table) override and whose output tests/markdown compares with
+theirs; pyproject.toml pins the same. On any other release the fast paths stay off (the output is
+Python-Markdown's own, only slower), and tests/markdown/test_markdown.py fails to say so."""
+
+
+def fast_paths_tested(version: str = markdown.__version__) -> bool:
+    """Whether `version` of Python-Markdown is one the fast paths were compared against."""
+    return ".".join(version.split(".")[:2]) in TESTED_MARKDOWN
+
+
+class LazyPattern:
+    """A regular expression compiled when first used. Each class of CJK_CHARS costs Python's regex
+    compiler most of a millisecond, and a build that renders only English pages needs few of them.
+    All are compiled before the build forks its workers, though, or each would compile its own."""
+
+    _made: list[LazyPattern] = []
+
+    def __init__(self, pattern: str, flags: int = 0):
+        self.pattern, self.flags = pattern, flags
+        self._compiled: re.Pattern | None = None
+        LazyPattern._made.append(self)
+
+    def compiled(self) -> re.Pattern:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, self.flags)
+        return self._compiled
+
+    def __getattr__(self, name: str) -> Any:  # search, match, sub…
+        return getattr(self.compiled(), name)
+
+    @staticmethod
+    def compile_all() -> None:
+        for pattern in LazyPattern._made:
+            pattern.compiled()
+
+
+os.register_at_fork(before=LazyPattern.compile_all)  # the workers share the build's: see above
+
+
+# Characters between which a source line break is no space: CJK ideographs, kana, full-width forms.
+CJK_CHARS = r"\u2e80-\u2fff\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+CJK_BREAK = LazyPattern(rf"(?<=[{CJK_CHARS}])[ \t]*\n[ \t]*(?=[{CJK_CHARS}])")
+CJK_END = LazyPattern(rf"[{CJK_CHARS}][ \t]*\n[ \t]*$")
+CJK_START = LazyPattern(rf"[{CJK_CHARS}]")
+CJK_START_BREAK = LazyPattern(rf"[ \t]*\n[ \t]*[{CJK_CHARS}]")
+CJK_END_CHAR = LazyPattern(rf"[{CJK_CHARS}]$")
+HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A heading of a page body: the in-page contents, PDF bookmarks and anchors."""
+
+    level: int
+    id: str
+    text: str
+
+
+class StoredText(Protocol):
+    """Text kept elsewhere (in the build cache), read when first needed."""
+
+    def text(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Rendered:
+    """A document's body as HTML, with what the site, PDF and checks need to know about it."""
+
+    body: str | StoredText
+    """The HTML, or, for a rendering the build cache kept, where it is: see `html`."""
+    headings: tuple[Heading, ...]
+    links: tuple[str, ...]
+    """Every href as written in the source."""
+    images: tuple[tuple[str, str], ...]
+    """(src as written, alt text) of every image."""
+
+    @property
+    def html(self) -> str:
+        """The HTML, read from the cache the first time it is asked for (a rebuild after an edit
+        renders a few pages again, and the checks look at a few: the rest is never read)."""
+        body = self.body
+        if type(body) is not str:
+            body = body.text()
+            object.__setattr__(self, "body", body)
+        return body
+
+    def _fields(self) -> tuple:
+        return self.html, self.headings, self.links, self.images
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Rendered) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __reduce__(self) -> tuple:  # pickled with its HTML, never with a handle on the cache
+        return Rendered, self._fields()
+
+
+LinkResolver = Callable[[str], str | None]
+"""Maps a link as written (`government.md#astri`) to its URL on the page, or None to leave it."""
+
+
+def render_markdown(doc: Document, anchor_ids: Sequence[str] = (), resolve_link: LinkResolver | None = None,
+                    allow_raw_html: bool = False, footnote_backlink: str = "Back to the text") -> Rendered:
+    """Render one document. `anchor_ids` are the original's heading ids, given to a translation's
+    headings in order so that `#ethics` works in every language."""
+    return MarkdownRenderer(allow_raw_html, footnote_backlink).render(doc, anchor_ids, resolve_link)
+
+
+class MarkdownRenderer:
+    """One Python-Markdown instance, reset between documents: building one costs as much as
+    rendering a short page, and a build renders thousands."""
+
+    def __init__(self, allow_raw_html: bool = False, footnote_backlink: str = "Back to the text",
+                 fast_inline: bool = True, fast_blocks: bool = True):
+        self.pipeline = _Pipeline(_Collector((), None))
+        # Given as objects, not names: Python-Markdown looks a name up among every installed
+        # package's entry points (importlib.metadata: a tenth of a one-page rebuild's start).
+        self.md = markdown.Markdown(
+            extensions=[AbbrExtension(), AttrListExtension(), DefListExtension(), FencedCodeExtension(),
+                        MarkdownInHtmlExtension(), TableExtension(), SaneListExtension(), SmartyExtension(),
+                        FootnoteExtension(BACKLINK_TITLE=footnote_backlink), self.pipeline,
+                        _Toc(slugify=slugify_unicode, toc_depth="2-6")],
+            output_format="html",
+        )
+        if not allow_raw_html:
+            self.md.preprocessors.deregister("html_block")
+            self.md.inlinePatterns.deregister("html")
+        if not fast_paths_tested():  # an untested release: its own code, not our overrides of it
+            fast_inline = fast_blocks = False
+        if fast_inline:
+            install_fast_inline(self.md)
+        if fast_blocks:
+            install_fast_paragraphs(self.md)
+            self.md.is_block_level = _block_level_test(self.md)
+
+    def render(self, doc: Document, anchor_ids: Sequence[str] = (),
+               resolve_link: LinkResolver | None = None) -> Rendered:
+        collector = _Collector(anchor_ids, resolve_link)
+        self.pipeline.collector = collector
+        self.md.reset()
+        html = self.md.convert(doc.body)
+        headings = tuple(Heading(t["level"], t["id"], t["name"]) for t in _flatten(self.md.toc_tokens))
+        return Rendered(html, headings, tuple(collector.links), tuple(collector.images))
+
+
+def _block_level_test(md: markdown.Markdown) -> Callable[[Any], bool]:
+    """md.is_block_level, answered from a table: Python-Markdown looks each tag up in a list of
+    some 50 names, and asks 170 times a page (5 % of the Markdown stage). The table is made again
+    when the list changes (an extension registered later may add a name)."""
+    names: frozenset[str] = frozenset()
+    listed: tuple[list[str] | None, int] = (None, -1)  # the list and its length the table was made from
+    known: dict[Any, bool] = {}
+
+    def is_block_level(tag: Any) -> bool:
+        nonlocal names, listed
+        elements = md.block_level_elements
+        if listed[0] is not elements or listed[1] != len(elements):  # extensions append or remove names
+            listed, names = (elements, len(elements)), frozenset(elements)
+            known.clear()
+        try:
+            return known[tag]
+        except KeyError:
+            found = known[tag] = isinstance(tag, str) and tag.lower().rstrip("/") in names
+            return found
+        except TypeError:  # not hashable: not a tag name
+            return False
+
+    return is_block_level
+
+
+def _flatten(tokens: list[dict]) -> list[dict]:
+    flat = []
+    for token in tokens:
+        flat.append(token)
+        flat.extend(_flatten(token["children"]))
+    return flat
+
+
+class _Collector:
+    def __init__(self, anchor_ids: Sequence[str], resolve_link: LinkResolver | None):
+        self.anchor_ids = list(anchor_ids)
+        self.resolve_link = resolve_link
+        self.links: list[str] = []
+        self.images: list[tuple[str, str]] = []
+
+
+class _Pipeline(Extension):
+    def __init__(self, collector: _Collector):
+        super().__init__()
+        self.collector = collector
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # After attr_list (8), before toc (5): explicit ids win, then the original's, then toc's.
+        md.treeprocessors.register(_AnchorIds(md, self), "hkai_anchors", 6)
+        md.treeprocessors.register(_CjkLineJoin(md), "hkai_cjk", 4)
+        md.treeprocessors.register(_Links(md, self), "hkai_links", 3)
+
+
+class _TocTreeprocessor(TocTreeprocessor):
+    """toc's heading ids and list of headings, which pages use, and its HTML contents (`md.toc`),
+    which they do not, made only where a page asks for it in its text (`[TOC]`). Made for every
+    page, and sought by a walk that joins the text of every element, it cost a tenth of the
+    rendering."""
+
+    def run(self, doc: etree.Element) -> None:
+        # Where any text is the marker, toc does all it does (it takes only some of those places).
+        self.asked = bool(self.marker) and any((el.text or "").strip() == self.marker for el in doc.iter())
+        super().run(doc)
+
+    def build_toc_div(self, toc_list: list) -> etree.Element:
+        return super().build_toc_div(toc_list) if self.asked else etree.Element("div")
+
+    def replace_marker(self, root: etree.Element, elem: etree.Element) -> None:
+        if self.asked:
+            super().replace_marker(root, elem)
+
+
+class _Toc(TocExtension):
+    TreeProcessorClass = _TocTreeprocessor
+
+
+class _AnchorIds(Treeprocessor):
+    def __init__(self, md, pipeline: _Pipeline):
+        super().__init__(md)
+        self.pipeline = pipeline
+
+    def run(self, root: etree.Element) -> None:
+        headings = [el for el in root.iter() if el.tag in HEADINGS]
+        for el, anchor in zip(headings, self.pipeline.collector.anchor_ids):
+            el.attrib.setdefault("id", anchor)
+
+
+class _CjkLineJoin(Treeprocessor):
+    """A line break between two CJK characters is not a space: drop it (CSS would render one),
+    also where the break falls at the edge of inline markup (`和\n**創新**`)."""
+
+    def run(self, root: etree.Element) -> None:
+        slots = list(_text_slots(root))
+        texts = [getattr(el, attr) or "" for el, attr in slots]
+        for i, text in enumerate(texts):
+            if "\n" not in text or text.isascii():
+                continue  # no break, or no CJK character beside one
+            text = CJK_BREAK.sub("", text)
+            before = next((t for t in reversed(texts[:i]) if t), "")
+            after = next((t for t in texts[i + 1:] if t), "")
+            if CJK_END.search(text) and CJK_START.match(after):
+                text = text.rstrip(" \t\n")
+            if CJK_START_BREAK.match(text) and CJK_END_CHAR.search(before):
+                text = text.lstrip(" \t\n")
+            texts[i] = text
+            setattr(slots[i][0], slots[i][1], text)
+
+
+def _text_slots(element: etree.Element):
+    """(element, "text" | "tail") for every piece of text, in reading order."""
+    yield element, "text"
+    for child in element:
+        yield from _text_slots(child)
+        yield child, "tail"
+
+
+class _Links(Treeprocessor):
+    def __init__(self, md, pipeline: _Pipeline):
+        super().__init__(md)
+        self.pipeline = pipeline
+
+    @property
+    def collector(self) -> _Collector:
+        return self.pipeline.collector
+
+    def run(self, root: etree.Element) -> None:
+        for el in root.iter("a"):
+            href = el.get("href")
+            if href is None or href.startswith("#fn"):
+                continue
+            self.collector.links.append(href)
+            if self.collector.resolve_link:
+                target = self.collector.resolve_link(href)
+                if target is not None:
+                    el.set("href", target)
+        for el in root.iter("img"):
+            self.collector.images.append((el.get("src", ""), el.get("alt", "")))

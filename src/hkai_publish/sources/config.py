@@ -1,0 +1,145 @@
+"""The publication's configuration: `[tool.hkai-publish]` in its pyproject.toml."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from hkai_publish.errors import ConfigError
+from hkai_publish.machinery.files import read_text
+from hkai_publish.sources.locales import Locale, parse_locale
+
+SECTION = "tool.hkai-publish"
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything the build needs to know about one publication. Defaults let a bare folder build."""
+
+    project_dir: Path
+    title: str = "Untitled publication"
+    """In the default language; other editions translate it through their catalogue."""
+    subtitle: str = ""
+    author: str = ""
+    description: str = ""
+    keywords: tuple[str, ...] = ()
+    base_url: str = "http://localhost:8000/"
+    """Absolute URL the site is published at; canonical, hreflang and sitemap URLs start with it."""
+    default_language: str = "en-HK"
+    languages: tuple[str, ...] = ("en-HK", "zh-Hant-HK")
+    pdf_name: str = "publication"
+    """File stem of the PDF editions: `<pdf_name>-<folder>.pdf`."""
+    allow_raw_html: bool = False
+    """Whether raw HTML in Markdown reaches the page; off means it is escaped as text."""
+    allow_cjk_in_english: tuple[str, ...] = ()
+    """Chinese phrases the English edition may contain unmarked (the lint warns about others)."""
+
+    @property
+    def locales(self) -> tuple[Locale, ...]:
+        """The languages in configured order, the default one first."""
+        return _ordered_locales(self.languages, self.default_language)
+
+    @property
+    def default_locale(self) -> Locale:
+        return parse_locale(self.default_language)
+
+    @property
+    def content_dir(self) -> Path:
+        return self.project_dir / "content"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.project_dir / "templates"
+
+    @property
+    def locales_dir(self) -> Path:
+        return self.project_dir / "locales"
+
+    @property
+    def config_file(self) -> Path:
+        return self.project_dir / "pyproject.toml"
+
+
+@functools.lru_cache(maxsize=16)
+def _ordered_locales(languages: tuple[str, ...], default: str) -> tuple[Locale, ...]:
+    """Config.locales, asked for on every page: parsed and ordered once."""
+    first = parse_locale(default).tag
+    return tuple(sorted((parse_locale(tag) for tag in languages), key=lambda loc: loc.tag != first))
+
+
+_TYPES = {"title": str, "subtitle": str, "author": str, "description": str, "keywords": list,
+          "base_url": str, "default_language": str, "languages": list, "pdf_name": str,
+          "allow_raw_html": bool, "allow_cjk_in_english": list}
+
+
+def load_config(project_dir: Path) -> Config:
+    """Read and validate `[tool.hkai-publish]`; a missing file or section gives the defaults."""
+    project_dir = project_dir.resolve()
+    path = project_dir / "pyproject.toml"
+    if not path.is_file():
+        return _validated(Config(project_dir=project_dir), path, "")
+    text = read_text(path, ConfigError)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise ConfigError(f"invalid TOML: {exc}", path, int(line.group(1)) if line else None) from None
+    table = data.get("tool", {}).get("hkai-publish", {})
+    values: dict = {}
+    for key, value in table.items():
+        attr = key.replace("-", "_")
+        if attr not in _TYPES:
+            hint = difflib.get_close_matches(attr, list(_TYPES), n=1)
+            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+            raise ConfigError(f"unknown key {key!r} in [{SECTION}]{suggestion}", path, line_of_setting(text, key))
+        if not isinstance(value, _TYPES[attr]):
+            expected = _TYPES[attr].__name__
+            raise ConfigError(f"{key!r} must be a {expected}, got {type(value).__name__}", path,
+                              line_of_setting(text, key))
+        if isinstance(value, list) and not all(isinstance(item, str) for item in value):
+            wrong = next(item for item in value if not isinstance(item, str))
+            raise ConfigError(f"{key!r} must be a list of strings, got {wrong!r} in it", path,
+                              line_of_setting(text, key))
+        values[attr] = tuple(value) if isinstance(value, list) else value
+    return _validated(Config(project_dir=project_dir, **values), path, text)
+
+
+def _validated(config: Config, path: Path, text: str) -> Config:
+    for key in ("languages", "default_language"):
+        tags = config.languages if key == "languages" else (config.default_language,)
+        for tag in tags:
+            try:
+                parse_locale(tag)
+            except ValueError as exc:
+                raise ConfigError(f"{key}: {exc}", path, line_of_setting(text, key)) from None
+    if config.default_locale.tag not in {parse_locale(t).tag for t in config.languages}:
+        raise ConfigError(f"default_language {config.default_language!r} is not in languages",
+                          path, line_of_setting(text, "default_language"))
+    folders = [loc.folder for loc in config.locales]
+    if len(set(folders)) != len(folders):
+        raise ConfigError("two languages share one content folder", path, line_of_setting(text, "languages"))
+    if not re.match(r"https?://[^/]+(/.*)?$", config.base_url):
+        raise ConfigError(f"base_url must be an absolute http(s) URL, got {config.base_url!r}",
+                          path, line_of_setting(text, "base_url"))
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", config.pdf_name):
+        raise ConfigError(f"pdf_name must be a plain file name, got {config.pdf_name!r}",
+                          path, line_of_setting(text, "pdf_name"))
+    if not config.base_url.endswith("/"):
+        config = replace(config, base_url=config.base_url + "/")
+    return config
+
+
+def line_of_setting(text: str, key: str) -> int | None:
+    """The line where `key = …` stands in the config section, for `file:line` messages."""
+    in_section = False
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            in_section = stripped.strip("[] ") == SECTION
+        elif in_section and re.match(rf'["\']?{re.escape(key)}["\']?\s*=', stripped):
+            return number
+    return None

@@ -1,0 +1,376 @@
+"""Markdown sources: load each file with its front matter, then pair the languages into entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from hkai_publish.machinery.cache import BuildCache
+from hkai_publish.sources.config import Config
+from hkai_publish.errors import ContentError, PublishErrors
+from hkai_publish.machinery.files import decode_text, digest, is_inside, read_text
+from hkai_publish.sources.locales import Locale
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_-]*)*")
+SOURCE_HASH = re.compile(r"[0-9a-f]{8,64}")
+HASH_LENGTH = 12
+"""Hex digits of the original's hash a translation records: enough to be unique, short enough to read."""
+
+# Front matter keys: name -> (accepted types, required).
+FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
+    "title": ((str,), True),
+    "summary": ((str,), False),
+    "order": ((int,), False),
+    "weight": ((int,), False),
+    "date": ((dt.date,), False),
+    "updated": ((dt.date,), False),
+    "slug": ((str,), False),
+    "source_hash": ((str,), False),
+    "keywords": ((list,), False),
+    "lang": ((str,), False),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One Markdown file in one language."""
+
+    path: Path
+    """Absolute source path."""
+    key: str
+    """Path relative to content/<lang>, without `.md`, in POSIX form: pairs the languages."""
+    locale: Locale
+    meta: Mapping[str, Any]
+    _body: str | StoredBody
+    """The Markdown after the front matter (see `body`)."""
+    body_line: int
+    """Line of the source file on which the body starts, for `file:line` messages."""
+    hash: str
+    """SHA-256 of `translatable_text`: the version a translation records as `source_hash`."""
+    front_matter: str = ""
+    """The front matter's YAML text, which starts on the file's second line."""
+
+    @property
+    def body(self) -> str:
+        """The Markdown after the front matter. A rebuild reads it from the file only if it needs it."""
+        body = self._body
+        return body if type(body) is str else body.text()
+
+    @property
+    def title(self) -> str:
+        return self.meta["title"]
+
+    @property
+    def summary(self) -> str:
+        return self.meta.get("summary", "")
+
+    @property
+    def date(self) -> dt.date | None:
+        return self.meta.get("date")
+
+    @property
+    def updated(self) -> dt.date | None:
+        return self.meta.get("updated")
+
+    @property
+    def order(self) -> int:
+        # `weight` is Hugo's name for the same thing, so one corpus builds with both tools.
+        return self.meta.get("order", self.meta.get("weight", 10**6))
+
+    @property
+    def slug(self) -> str:
+        return self.meta.get("slug", self.key)
+
+    @property
+    def source_hash(self) -> str | None:
+        """For a translation: the hash (prefix) of the original version it was translated from."""
+        return self.meta.get("source_hash")
+
+    @property
+    def short_hash(self) -> str:
+        """What a translation of this document records as its `source_hash`."""
+        return self.hash[:HASH_LENGTH]
+
+    def line_of(self, needle: str) -> int:
+        """The first source line containing `needle` (the body's first line if none does)."""
+        index = self.body.find(needle)
+        return self.body_line + (self.body[:index].count("\n") if index >= 0 else 0)
+
+    def line_of_key(self, key: str) -> int:
+        """The file line of front matter `key:` (the first line if it is not there)."""
+        return _line_of_key(self.front_matter, key)
+
+
+class StoredBody:
+    """The body of a document an earlier build parsed from the same bytes, read from its file
+    when first asked for: a rebuild needs the bodies of the documents that changed, and reading
+    and decoding every file took a twentieth of a rebuild after a one-page edit (1000 documents
+    per language). The file must still hold the bytes the build's fingerprint saw (`sha`)."""
+
+    __slots__ = ("path", "sha", "start", "_text")
+
+    def __init__(self, path: Path, sha: str, start: int):
+        self.path, self.sha, self.start = path, sha, start
+        self._text: str | None = None
+
+    def text(self) -> str:
+        if self._text is None:
+            try:
+                data = self.path.read_bytes()
+            except OSError as exc:
+                raise ContentError(f"cannot read the file: {exc.strerror}; build again", self.path, 1) from None
+            if digest(data) != self.sha:
+                raise ContentError("the file changed while the build ran; build again", self.path, 1)
+            self._text = decode_text(data, self.path, ContentError)[self.start:]
+        return self._text
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One page of the publication across its languages, keyed by its path in content/<lang>."""
+
+    key: str
+    documents: Mapping[str, Document | None] = field(default_factory=dict)
+    """Locale tag -> document; None where that language has no translation yet."""
+    original: Document | None = None
+    """The default language's document, which the others translate."""
+
+    @property
+    def slug(self) -> str:
+        return self.original.slug if self.original else self.key
+
+    @property
+    def order(self) -> tuple[int, str]:
+        return (self.original.order if self.original else 10**6, self.key)
+
+
+class TranslationState(enum.StrEnum):
+    """How a translation stands against its original."""
+
+    CURRENT = "up-to-date"
+    OUTDATED = "outdated"
+    """The original's body changed since the version the translation records."""
+    UNTRACKED = "untracked"
+    """The translation does not record which version of the original it was made from."""
+    MISSING = "missing"
+
+
+def translation_state(original: Document, translation: Document | None) -> TranslationState:
+    if translation is None:
+        return TranslationState.MISSING
+    if translation.source_hash is None:
+        return TranslationState.UNTRACKED
+    if original.hash.startswith(translation.source_hash):
+        return TranslationState.CURRENT
+    return TranslationState.OUTDATED
+
+
+def load_documents(config: Config, cache: BuildCache | None = None) -> list[Document]:
+    """Every `*.md` under content/<folder> for each language, parsed and validated. `cache`
+    supplies documents an earlier build parsed from the same bytes."""
+    documents, errors = [], []
+    linked: dict[Path, bool] = {config.content_dir: False}
+    for locale in config.locales:
+        folder = config.content_dir / locale.folder
+        if not folder.is_dir():
+            continue
+        for path, is_link in markdown_files(folder):
+            try:
+                # Resolving every path is costly; only a link can lead outside content/.
+                if (is_link or _through_link(path.parent, linked)) and not is_inside(path, config.content_dir):
+                    raise ContentError("links to a file outside content/; refusing to read it", path, 1)
+                documents.append(load_document(path, folder, locale, cache))
+            except ContentError as error:  # read on: the author fixes every bad file in one go
+                errors.append(error)
+    if errors:
+        raise errors[0] if len(errors) == 1 else PublishErrors(errors)
+    return documents
+
+
+def markdown_files(folder: Path) -> list[tuple[Path, bool]]:
+    """(path, whether it is a link) of every `*.md` below `folder`, in the order of
+    sorted(folder.rglob("*.md")), which it replaces: rglob made and compared a Path for every
+    file, and asked each whether it was a link, in ten times the time."""
+    found: list[tuple[tuple[str, ...], bool]] = []
+    todo: list[tuple[str, tuple[str, ...]]] = [(str(folder), ())]
+    while todo:
+        directory, parts = todo.pop()
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.name.endswith(".md"):
+                    found.append(((*parts, entry.name), entry.is_symlink()))
+                if entry.is_dir(follow_symlinks=False):  # as rglob, which enters no linked folder
+                    todo.append((entry.path, (*parts, entry.name)))
+    return [(folder.joinpath(*parts), is_link) for parts, is_link in sorted(found)]
+
+
+def _through_link(folder: Path, linked: dict[Path, bool]) -> bool:
+    """Whether `folder` or a folder above it (below content/, whose entry `linked` holds) is a link."""
+    if folder not in linked:
+        linked[folder] = folder.is_symlink() or _through_link(folder.parent, linked)
+    return linked[folder]
+
+
+def load_document(path: Path, folder: Path, locale: Locale, cache: BuildCache | None = None) -> Document:
+    """One Markdown file, parsed and validated. With a `cache`, its bytes as the cache read them
+    (or, for a file it found unchanged, left on disk until its body is needed), and its front
+    matter as an earlier build parsed it from the same bytes."""
+    data, sha = (cache.source(path) if cache else None) or (None, "")
+    place = (sha, str(path), str(folder), locale.tag) if sha else None
+    known = cache.lookup("documents", place) if place else None
+    if known is not None:
+        key, meta, body_start, body_line, text_hash, front_matter, front_place = known
+        # Kept for the next edit of this file, which needs the front matter's entry (else the
+        # first edit after a full build would find most of the table unused, and rewrite it).
+        cache.lookup("documents", front_place)
+        # Bytes the cache did not read are those it found unchanged since the last build.
+        body = decode_text(data, path, ContentError)[body_start:] if data is not None else StoredBody(path, sha, body_start)
+        document = Document(path, key, locale, MappingProxyType(meta), body, body_line, text_hash, front_matter)
+    else:
+        text = (decode_text(data, path, ContentError) if data is not None
+                else StoredBody(path, sha, 0).text() if sha else read_text(path, ContentError))
+        document, body_start = _parse_document(text, path, folder, locale, cache)
+        if place:
+            cache.store("documents", place, (document.key, dict(document.meta), body_start, document.body_line,
+                                             document.hash, document.front_matter,
+                                             _front_matter_place(document.front_matter, path)))
+    if place:  # a document is a function of these: digesting them is cheaper than digesting it
+        cache.digester.seed(document, cache.key("document", *place))
+    return document
+
+
+def _parse_document(text: str, path: Path, folder: Path, locale: Locale,
+                    cache: BuildCache | None = None) -> tuple[Document, int]:
+    """The document in `text`, and where its body starts. `cache` supplies the front matter as an
+    earlier build parsed it, where only the body changed."""
+    if not text.strip():
+        raise ContentError("empty file: a page needs front matter with a title", path, 1)
+    match = FRONT_MATTER.match(text)
+    if not match:
+        raise ContentError("missing front matter: start the file with '---', a title, and '---'", path, 1)
+    source = match.group(1) or ""
+    place = _front_matter_place(source, path)
+    known = cache.lookup("documents", place) if cache else None
+    meta = dict(known) if known is not None else _parse_front_matter(source, path)
+    if cache and known is None:
+        cache.store("documents", place, dict(meta))
+    body = text[match.end():]
+    body_line = text[: match.end()].count("\n") + 1
+    key = path.relative_to(folder).as_posix()[:-3]  # without ".md"
+    if not SLUG.fullmatch(key.lower()):
+        raise ContentError(f"file name {key!r} cannot be a URL: use lower-case letters, digits, '-' and '_'",
+                           path, 1)
+    _check_slug(meta, source, path)
+    _check_lang(meta, source, path, locale)
+    text_hash = hashlib.sha256(translatable_text(meta, body).encode("utf-8")).hexdigest()
+    return Document(path, key, locale, MappingProxyType(meta), body, body_line, text_hash, source), match.end()
+
+
+def _front_matter_place(source: str, path: Path) -> tuple[str, str, str]:
+    """The key of a front matter's parsed fields in the cache's "documents" table."""
+    return "front matter", digest(source.encode("utf-8", "surrogatepass")), str(path)
+
+
+def translatable_text(meta: Mapping[str, Any], body: str) -> str:
+    """What a translator translates: title, summary and body. A change to any of them (not to the
+    order or dates) makes the translations outdated; status diffs this text."""
+    head = f"title: {meta.get('title', '')}\n"
+    if meta.get("summary"):
+        head += f"summary: {meta['summary']}\n"
+    return f"{head}\n{body}"
+
+
+def _parse_front_matter(source: str, path: Path) -> dict[str, Any]:
+    import yaml  # here: a rebuild after an edit to a page's text need not load it
+
+    try:
+        # libyaml's loader where PyYAML was built with it: the same safe subset, ten times faster.
+        meta = yaml.load(source, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        # Where a construct opened (an unclosed bracket) says more than where parsing gave up.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ContentError(f"malformed YAML front matter: {problem}", path, line) from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise ContentError("front matter must be a mapping of keys to values", path, 2)
+    for key, (types, required) in FIELDS.items():
+        if key not in meta:
+            if required:
+                raise ContentError(f"front matter has no {key!r}", path, 1)
+            continue
+        value = meta[key]
+        if not isinstance(value, types) or isinstance(value, bool) or (isinstance(value, str) and not value.strip()):
+            wanted = " or ".join("date (YYYY-MM-DD)" if t is dt.date else t.__name__ for t in types)
+            raise ContentError(f"front matter {key!r} must be a non-empty {wanted}, got {value!r}",
+                               path, _line_of_key(source, key))
+    if "source_hash" in meta and not SOURCE_HASH.fullmatch(meta["source_hash"]):
+        raise ContentError(f"front matter 'source_hash' must be hexadecimal digits (at least 8) from "
+                           f"`hkai-publish status mark`, got {meta['source_hash']!r}",
+                           path, _line_of_key(source, "source_hash"))
+    return {str(k): v for k, v in meta.items()}
+
+
+def _check_slug(meta: dict[str, Any], text: str, path: Path) -> None:
+    slug = meta.get("slug")
+    if slug is not None and not SLUG.fullmatch(slug):
+        raise ContentError(f"slug {slug!r} must be a relative URL path of a-z, 0-9, '-', '_' and '/'"
+                           " (no '..', no leading '/')", path, _line_of_key(text, "slug"))
+
+
+def _check_lang(meta: dict[str, Any], text: str, path: Path, locale: Locale) -> None:
+    """`lang`, where given (Hugo and Pelican want it), must name the folder's language."""
+    lang = meta.get("lang")
+    if lang is not None and lang.lower().replace("_", "-") not in {locale.folder, locale.tag.lower()}:
+        raise ContentError(f"front matter lang {lang!r} does not match the folder's language "
+                           f"{locale.tag} ({locale.folder})", path, _line_of_key(text, "lang"))
+
+
+def _line_of_key(front_matter: str, key: str) -> int:
+    """The file line of `key:` in front matter text (which starts on the file's second line)."""
+    for number, line in enumerate(front_matter.splitlines(), 1):
+        if line.startswith(f"{key}:"):
+            return number + 1
+    return 1
+
+
+def pair_documents(config: Config, documents: list[Document]) -> list[Entry]:
+    """Group documents by key into entries, in reading order; a translation needs an original."""
+    default = config.default_locale.tag
+    by_key: dict[str, dict[str, Document]] = {}
+    for doc in documents:
+        by_key.setdefault(doc.key, {})[doc.locale.tag] = doc
+    entries = []
+    for key, docs in by_key.items():
+        original = docs.get(default)
+        if original is None:
+            doc = next(iter(docs.values()))
+            raise ContentError(f"translation has no original: expected "
+                               f"content/{config.default_locale.folder}/{key}.md", doc.path, 1)
+        documents_by_tag = {loc.tag: docs.get(loc.tag) for loc in config.locales}
+        entries.append(Entry(key, MappingProxyType(documents_by_tag), original))
+    entries.sort(key=lambda e: e.order)
+    _check_unique_slugs(entries)
+    return entries
+
+
+def _check_unique_slugs(entries: list[Entry]) -> None:
+    seen: dict[str, Entry] = {}
+    for entry in entries:
+        slug = entry.slug
+        if slug in seen:
+            other, path = seen[slug].original.path, entry.original.path
+            line = _line_of_key(read_text(path, ContentError), "slug") - 1 if "slug" in entry.original.meta else 1
+            raise ContentError(f"slug {entry.slug!r} is already used by {other.name}; "
+                               "two pages cannot share one URL", path, line)
+        seen[slug] = entry

@@ -1,0 +1,248 @@
+"""Hand-off to translators: per language, a folder (or zip) with the UI catalogue, the missing and
+outdated pages as XLIFF 1.2, a TMX memory of the published translations and a summary; and
+`handoff import`, which puts translated XLIFF back into content/<language>/ Markdown."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from typing import Mapping
+
+from babel.messages.catalog import Catalog
+from lxml import etree
+from translate.storage.tmx import tmxfile
+from translate.storage.xliff import xlifffile, xliffunit
+
+from hkai_publish.translation.segments import Split, align, changes, count_words, split_document, split_page
+from hkai_publish.translation.catalogs import po_path, read_catalog
+from hkai_publish.sources.config import Config
+from hkai_publish.sources.content import Document, Entry, TranslationState, load_documents, pair_documents, \
+    translation_state
+from hkai_publish.machinery.files import source_date
+from hkai_publish.translation.history import find_revision
+from hkai_publish.translation.i18n import catalog_stats, extract_messages, serialize, translated_locales
+from hkai_publish.sources.locales import Locale
+from hkai_publish.machinery.files import Output
+
+XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
+SKELETON_FORMAT = "hkai-publish/page-skeleton/1"
+KIND_NAMES = {"title": "Page title", "summary": "Page summary", "heading": "Heading", "item": "List item",
+              "quote": "Quotation", "cell": "Table cell", "footnote": "Footnote", "paragraph": "Paragraph",
+              "abbreviation": "Abbreviation", "definition": "Definition"}
+
+
+class Xliff12Unit(xliffunit):
+    namespace = XLIFF_NS
+
+
+class Xliff12File(xlifffile):
+    """XLIFF 1.2, the version CAT tools (Trados, memoQ, OmegaT, Phrase, Poedit) all read."""
+
+    UnitClass = Xliff12Unit
+    XMLskeleton = f"""<?xml version="1.0" ?>
+<xliff version='1.2' xmlns='{XLIFF_NS}'>
+<file original='NoName' source-language='en' datatype='plaintext'>
+<body>
+</body>
+</file>
+</xliff>"""
+    namespace = XLIFF_NS
+
+
+@dataclass(frozen=True, slots=True)
+class Previous:
+    """What a segment was translated as before, and from which original text."""
+
+    source: str
+    target: str
+    exact: bool
+    """The original text is unchanged since: the previous translation still holds."""
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One page to translate into one language."""
+
+    entry: Entry
+    locale: Locale
+    state: TranslationState
+    split: Split
+    previous: Mapping[str, Previous]
+    """Segment id -> its previous translation, where the page had one."""
+
+    @property
+    def words(self) -> int:
+        """Words (CJK characters) of the original still to translate."""
+        return sum(count_words(s.text) for s in self.split.segments
+                   if not (s.id in self.previous and self.previous[s.id].exact))
+
+    @property
+    def reused(self) -> int:
+        return sum(1 for p in self.previous.values() if p.exact)
+
+
+def plan_tasks(entries: list[Entry], locale: Locale) -> list[Task]:
+    """The missing and outdated pages of one language, with what is known of their previous
+    translation."""
+    tasks = []
+    for entry in entries:
+        translation = entry.documents.get(locale.tag)
+        state = translation_state(entry.original, translation)
+        if state in (TranslationState.MISSING, TranslationState.OUTDATED):
+            split = split_document(entry.original)
+            previous = previous_translations(entry.original, translation, split) if translation else {}
+            tasks.append(Task(entry, locale, state, split, previous))
+    return tasks
+
+
+def previous_translations(original: Document, translation: Document, split: Split) -> dict[str, Previous]:
+    """Each segment's previous translation. Where git has the original the translation was made
+    from, unchanged segments keep theirs exactly and replaced ones show the old one; otherwise the
+    current original is aligned with the translation block by block, all as mere suggestions."""
+    translated = split_document(translation)
+    revision = find_revision(original.path, translation.source_hash) if translation.source_hash else None
+    if revision is None:
+        return {a.id: Previous(a.text, b.text, False) for a, b in align(split, translated)}
+    old = split_page(revision.meta, revision.body)
+    old_to_target = {a.id: b.text for a, b in align(old, translated)}
+    found = {}
+    for new_index, (old_index, same) in changes(old, split).items():
+        old_segment = old.segments[old_index]
+        if old_segment.id in old_to_target:
+            found[split.segments[new_index].id] = Previous(old_segment.text, old_to_target[old_segment.id], same)
+    return found
+
+
+def make_xliff(config: Config, task: Task) -> bytes:
+    """One page as an XLIFF 1.2 file: a unit per segment with its location and notes; previous
+    translations pre-filled where still exact, offered as <alt-trans> where not. The header's
+    skeleton lets `handoff import` rebuild the page's Markdown."""
+    original, locale = task.entry.original, task.locale
+    name = _source_name(config, original)
+    store = Xliff12File(sourcelanguage=original.locale.tag, targetlanguage=locale.tag)
+    store.switchfile(name, createifmissing=True)
+    skeleton = {"format": SKELETON_FORMAT, "key": task.entry.key, "source_hash": original.short_hash,
+                "translation": f"content/{locale.folder}/{task.entry.key}.md", "skeleton": list(task.split.skeleton)}
+    filenode = store.body.getparent()
+    header = etree.Element(f"{{{XLIFF_NS}}}header")
+    internal = etree.SubElement(etree.SubElement(header, f"{{{XLIFF_NS}}}skl"), f"{{{XLIFF_NS}}}internal-file",
+                                form="application/json")
+    internal.text = json.dumps(skeleton, ensure_ascii=False)
+    etree.SubElement(header, f"{{{XLIFF_NS}}}note").text = (
+        f"{name} ({original.title}): {task.state}. Translate every unit; keep inline Markdown "
+        "(**bold**, [links](target.md), `code`) as it is.")
+    filenode.insert(0, header)
+    for segment in task.split.segments:
+        unit = store.UnitClass(segment.text)
+        unit.setid(segment.id)
+        store.addunit(unit)
+        unit.addlocation(f"{name}:{segment.line}")
+        where = f" under the heading “{segment.heading}”" if segment.heading and segment.kind != "heading" else ""
+        unit.addnote(f"{KIND_NAMES[segment.kind]} on page {task.entry.key} (“{original.title}”){where}.",
+                     origin="hkai-publish")
+        previous = task.previous.get(segment.id)
+        if previous and previous.exact:
+            unit.settarget(previous.target, locale.tag)
+            unit.getlanguageNode(lang=None, index=1).set("state-qualifier", "exact-match")
+            unit.addnote("Unchanged since the previous translation, which is filled in.", origin="hkai-publish")
+        elif previous:
+            unit.addalttrans(previous.target, origin="previous-translation", lang=locale.tag,
+                             sourcetxt=previous.source)
+            unit.addnote(f"Previous translation: {previous.target}", origin="hkai-publish")
+    return bytes(store)
+
+
+def _source_name(config: Config, doc: Document) -> str:
+    return doc.path.resolve().relative_to(config.project_dir.resolve()).as_posix()
+
+
+def make_tmx(config: Config, entries: list[Entry], locale: Locale) -> tuple[bytes, int]:
+    """Aligned original/translation segments of every up-to-date page: a memory for CAT tools."""
+    source = config.default_locale.tag
+    memory = tmxfile(sourcelanguage=source)
+    seen = set()
+    for entry in entries:
+        translation = entry.documents.get(locale.tag)
+        if translation_state(entry.original, translation) is not TranslationState.CURRENT:
+            continue
+        for a, b in align(split_document(entry.original), split_document(translation)):
+            if (a.text, b.text) not in seen:
+                seen.add((a.text, b.text))
+                memory.addtranslation(a.text, source, b.text, locale.tag, comment=f"{entry.key}: {KIND_NAMES[a.kind]}")
+    return bytes(memory), len(seen)
+
+
+def make_po(config: Config, locale: Locale, template: Catalog) -> bytes:
+    """The language's catalogue merged with what readers see now (new strings empty, changed ones
+    fuzzy), without touching the project's copy."""
+    path = po_path(config, locale)
+    catalog = read_catalog(path, locale) if path.is_file() else Catalog(locale=locale.babel_id, fuzzy=False)
+    catalog.update(template, update_header_comment=False)
+    return serialize(catalog)
+
+
+def make_handoff(config: Config, locales: list[Locale] | None = None, as_zip: bool = False) -> list[Output]:
+    """Every file of the hand-off, per language under <folder>/ (or in <pdf_name>-<folder>.zip)."""
+    entries = pair_documents(config, load_documents(config))
+    template = extract_messages(config)
+    stats = {s.locale.tag: s for s in catalog_stats(config, template)}
+    outputs = []
+    for locale in locales or translated_locales(config):
+        tasks = plan_tasks(entries, locale)
+        tmx, pairs = make_tmx(config, entries, locale)
+        files = [Output(f"xliff/{t.entry.key}.xlf", make_xliff(config, t)) for t in tasks]
+        files += [Output("messages.po", make_po(config, locale, template)), Output("memory.tmx", tmx)]
+        summary = format_summary(config, locale, entries, tasks, pairs, stats[locale.tag])
+        files.insert(0, Output("README.md", summary.encode("utf-8")))
+        if as_zip:
+            outputs.append(Output(f"{config.pdf_name}-{locale.folder}.zip", _zip(f"{config.pdf_name}-{locale.folder}", files)))
+        else:
+            outputs += [Output(f"{locale.folder}/{f.path}", f.data) for f in files]
+    return outputs
+
+
+def _zip(top: str, files: list[Output]) -> bytes:
+    buffer = io.BytesIO()
+    stamp = max(source_date().timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for f in files:
+            archive.writestr(zipfile.ZipInfo(f"{top}/{f.path}", stamp), f.data, zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def format_summary(config: Config, locale: Locale, entries: list[Entry], tasks: list[Task], pairs: int,
+                   strings) -> str:
+    """The hand-off's README: what to translate and how much, and how to send it back."""
+    source = config.default_locale
+    lines = [f"# Translation hand-off: {config.title}", "",
+             f"From {source.name} ({source.tag}) into {locale.name} ({locale.tag}), "
+             f"prepared {source_date():%Y-%m-%d}.", "",
+             "## Pages", ""]
+    if tasks:
+        lines += ["| File | Page | Status | Segments | Words to translate | Filled in |",
+                  "|---|---|---|---:|---:|---:|"]
+        for t in tasks:
+            lines.append(f"| xliff/{t.entry.key}.xlf | {t.entry.original.title} | {t.state} | "
+                         f"{len(t.split.segments)} | {t.words} | {t.reused} |")
+        lines += ["", f"Total: {len(tasks)} page(s), {sum(t.words for t in tasks)} words to translate "
+                      "(CJK text counts each character as a word)."]
+    else:
+        lines.append("Every page is translated and up to date: no pages to translate.")
+    untracked = [e.key for e in entries if translation_state(e.original, e.documents.get(locale.tag))
+                 is TranslationState.UNTRACKED]
+    if untracked:
+        lines += ["", f"Not included, as their status is unknown (no source_hash): {', '.join(untracked)}."]
+    todo = strings.untranslated + strings.fuzzy
+    lines += ["", "## Interface strings", "",
+              f"messages.po: {strings.total} strings, {strings.translated} translated, {strings.fuzzy} fuzzy "
+              f"(check and clear the flag), {strings.untranslated} untranslated." if todo else
+              f"messages.po: all {strings.total} strings are translated; no work needed.",
+              "", "## Translation memory", "",
+              f"memory.tmx: {pairs} aligned segments from the published, up-to-date pages.",
+              "", "## Sending the work back", "",
+              "Open the .xlf files in a CAT tool (XLIFF 1.2), translate every unit, keep inline Markdown "
+              "(`**bold**`, `[text](page.md#anchor)`) and return the files with messages.po. They go back with",
+              "", "    hkai-publish handoff import xliff/*.xlf messages.po", ""]
+    return "\n".join(lines)

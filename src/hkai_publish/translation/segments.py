@@ -1,0 +1,216 @@
+"""A page as translatable segments, one per Markdown block (heading, paragraph, list item, quote,
+table cell, footnote), plus the skeleton of markup around them: translations are put back into
+the same structure. Also word counts and the alignment of two versions of a page."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+from hkai_publish.sources.content import Document
+from hkai_publish.markdown.renderer import CJK_CHARS, CJK_BREAK
+from hkai_publish.markdown.prose import FENCE, SETEXT  # the same Markdown block syntax the checks read
+
+ATX = re.compile(r"^([ ]{0,3}#{1,6}[ \t]+)(.*?)((?:[ \t]*\{[^}]*\})?(?:[ \t]+#+)?[ \t]*)$")
+RULE = re.compile(r"^[ ]{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+TABLE_DELIMITER = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+LITERAL_LINE = re.compile(r"^[ ]{0,3}(\[[^\]^]+\]:[ \t]|\{:?[^}]*\}[ \t]*$|<!--)")
+# Block openers: the markup before the text, and the kind of segment it makes.
+OPENERS = (
+    (re.compile(r"^([ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)(?=\S)"), "item"),
+    (re.compile(r"^([ ]{0,3}>[ \t]?)"), "quote"),
+    (re.compile(r"^([ ]{0,3}\[\^[^\]]+\]:[ \t]*)"), "footnote"),
+    (re.compile(r"^([ ]{0,3}\*\[[^\]]+\]:[ \t]*)"), "abbreviation"),
+    (re.compile(r"^([ ]{0,3}:[ \t]+)"), "definition"),
+)
+CJK_MARKUP_BREAK = re.compile(rf"(?<=[{CJK_CHARS}])([*_`~]*)[ \t]*\n[ \t]*([*_`~\[]*)(?=[{CJK_CHARS}])")
+WORD = re.compile(rf"[{CJK_CHARS}]|[^\s{CJK_CHARS}]+")
+MARKUP = re.compile(r"\]\([^)]*\)|[*_`#>|]+|\{[^}]*\}")
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One translatable text of a page."""
+
+    id: str
+    """`title`, `summary`, or the block's number in the body: `1`, `2`…"""
+    kind: str
+    """title, summary, heading, paragraph, item, quote, cell, footnote, abbreviation, definition."""
+    text: str
+    """On one line: a source line break becomes a space, or nothing between CJK characters."""
+    line: int
+    """Source line the block starts on."""
+    heading: str
+    """The heading the block falls under ("" before the first)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """A page taken apart: its segments, and the body's skeleton to put translations back into."""
+
+    segments: tuple[Segment, ...]
+    skeleton: tuple[str | int, ...]
+    """Literal Markdown, or the number (the id) of the body segment whose text goes there."""
+
+
+def split_document(doc: Document) -> Split:
+    """Title, summary, then the body's blocks of one page."""
+    lines = doc.path.read_text(encoding="utf-8-sig").splitlines()[:doc.body_line]
+    where = {key: next((n for n, text in enumerate(lines, 1) if text.startswith(f"{key}:")), 1)
+             for key in ("title", "summary")}
+    return split_page(doc.meta, doc.body, doc.body_line, where)
+
+
+def split_page(meta: Mapping[str, Any], body: str, body_line: int = 1, lines: Mapping[str, int] = {}) -> Split:
+    """A page from its front matter and body: the title and summary come first."""
+    head = [Segment(key, key, str(meta[key]), lines.get(key, 1), "") for key in ("title", "summary") if meta.get(key)]
+    return split_body(body, body_line, head)
+
+
+def split_body(body: str, first_line: int = 1, head: Sequence[Segment] = ()) -> Split:
+    """Take a Markdown body apart; joining the skeleton with the segments' texts gives it back,
+    with each block's text on one line."""
+    parts = _Parts(list(head))
+    lines = body.splitlines(keepends=True)
+    i = 0
+    while i < len(lines):
+        i = _block(lines, i, first_line, parts)
+    return Split(tuple(parts.segments), tuple(parts.skeleton))
+
+
+class _Parts:
+    def __init__(self, head: list[Segment]):
+        self.segments = head
+        self.skeleton: list[str | int] = []
+        self.heading = ""
+        self.in_list = False
+
+    def literal(self, text: str) -> None:
+        if self.skeleton and isinstance(self.skeleton[-1], str):
+            self.skeleton[-1] += text
+        elif text:
+            self.skeleton.append(text)
+
+    def text(self, kind: str, text: str, line: int) -> None:
+        if not text.strip():
+            self.literal(text)
+            return
+        if kind == "heading":
+            self.heading = text
+        number = sum(1 for s in self.segments if s.id.isdigit()) + 1
+        self.skeleton.append(number)
+        self.segments.append(Segment(str(number), kind, text, line, self.heading))
+
+
+def _block(lines: list[str], i: int, first_line: int, parts: _Parts) -> int:
+    """Consume the block starting at lines[i]; return the index after it."""
+    line, number = lines[i], first_line + i
+    if not line.strip() or RULE.match(line) or LITERAL_LINE.match(line):
+        parts.literal(line)
+        return i + 1
+    if fence := FENCE.match(line):
+        end = next((j for j in range(i + 1, len(lines)) if lines[j].strip().startswith(fence.group(1))), len(lines) - 1)
+        parts.literal("".join(lines[i:end + 1]))
+        return end + 1
+    if heading := ATX.match(line.rstrip("\n")):
+        parts.in_list = False
+        parts.literal(heading.group(1))
+        parts.text("heading", heading.group(2), number)
+        parts.literal(heading.group(3) + "\n")
+        return i + 1
+    if "|" in line and i + 1 < len(lines) and TABLE_DELIMITER.match(lines[i + 1]) and "-" in lines[i + 1]:
+        return _table(lines, i, first_line, parts)
+    if line.startswith(("    ", "\t")) and not parts.in_list:
+        end = next((j for j in range(i, len(lines)) if not lines[j].strip()), len(lines))
+        parts.literal("".join(lines[i:end]))  # indented code
+        return end
+    return _paragraph(lines, i, first_line, parts)
+
+
+def _paragraph(lines: list[str], i: int, first_line: int, parts: _Parts) -> int:
+    kind, prefix = "paragraph", re.match(r"[ \t]*", lines[i]).group(0)
+    for pattern, name in OPENERS:
+        if match := pattern.match(lines[i]):
+            kind, prefix = name, match.group(1)
+            break
+    parts.in_list = kind == "item" or (parts.in_list and bool(prefix))
+    texts, j = [lines[i][len(prefix):].strip()], i + 1
+    while j < len(lines) and lines[j].strip() and not _opens_block(lines, j):
+        if kind == "paragraph" and SETEXT.match(lines[j]):
+            parts.literal(prefix)
+            parts.text("heading", one_line(texts), first_line + i)
+            parts.literal("\n" + lines[j])
+            return j + 1
+        texts.append(re.sub(r"^[ ]{0,3}>[ \t]?", "", lines[j]).strip() if kind == "quote" else lines[j].strip())
+        j += 1
+    parts.literal(prefix)
+    parts.text(kind, one_line(texts), first_line + i)
+    parts.literal("\n")
+    return j
+
+
+def _opens_block(lines: list[str], j: int) -> bool:
+    line = lines[j]
+    return bool(ATX.match(line.rstrip("\n")) or FENCE.match(line) or LITERAL_LINE.match(line)
+                or (RULE.match(line) and not SETEXT.match(line))
+                or any(pattern.match(line) for pattern, kind in OPENERS if kind != "quote"))
+
+
+def _table(lines: list[str], i: int, first_line: int, parts: _Parts) -> int:
+    j = i
+    while j < len(lines) and "|" in lines[j] and lines[j].strip():
+        if j == i + 1:
+            parts.literal(lines[j])  # the delimiter row
+        else:
+            cells = re.split(r"(?<!\\)\|", lines[j].rstrip("\n"))
+            for index, cell in enumerate(cells):
+                match = re.fullmatch(r"(\s*)(.*?)(\s*)", cell)
+                parts.literal(("|" if index else "") + match.group(1))
+                parts.text("cell", match.group(2), first_line + j)
+                parts.literal(match.group(3))
+            parts.literal("\n")
+        j += 1
+    return j
+
+
+def one_line(texts: list[str]) -> str:
+    """Source lines of one block as one line: no space where a break fell between CJK characters,
+    also at the edge of inline markup (`和\n**創新**`), as markdown.py renders it."""
+    text = CJK_BREAK.sub("", "\n".join(texts))
+    return re.sub(r"[ \t]*\n[ \t]*", " ", CJK_MARKUP_BREAK.sub(r"\1\2", text))
+
+
+def join_body(skeleton: Sequence[str | int], texts: Mapping[str, str]) -> str:
+    """The body again, with the text of segment n (`texts["n"]`) where the skeleton says n."""
+    return "".join(part if isinstance(part, str) else texts[str(part)] for part in skeleton)
+
+
+def count_words(text: str) -> int:
+    """Words to translate: each CJK character counts as one, like a word elsewhere; punctuation,
+    link targets and Markdown syntax do not count."""
+    return sum(1 for word in WORD.findall(MARKUP.sub(" ", text)) if any(c.isalnum() for c in word))
+
+
+def align(a: Split, b: Split) -> list[tuple[Segment, Segment]]:
+    """Pairs of segments that correspond in two splits of one page (two languages, or two versions
+    of a translation): runs of blocks of the same kinds, in order."""
+    matcher = difflib.SequenceMatcher(None, [s.kind for s in a.segments], [s.kind for s in b.segments],
+                                      autojunk=False)
+    return [(a.segments[x + k], b.segments[y + k]) for x, y, size in matcher.get_matching_blocks()
+            for k in range(size)]
+
+
+def changes(old: Split, new: Split) -> dict[int, tuple[int, bool]]:
+    """For each segment of `new` (by position): the position of its counterpart in `old`, and
+    whether its text is unchanged. Unchanged segments match exactly; a changed block is paired
+    with the one it replaced where the replaced run has the same length."""
+    old_texts, new_texts = [s.text for s in old.segments], [s.text for s in new.segments]
+    matcher = difflib.SequenceMatcher(None, old_texts, new_texts, autojunk=False)
+    found = {}
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
+            for k in range(j2 - j1):
+                found[j1 + k] = (i1 + k, tag == "equal")
+    return found
