@@ -19,6 +19,7 @@ from hkai_publish.build import BuildOptions, BuildResult, build, check_out_dir, 
 from hkai_publish.sources.locales import parse_locale
 from hkai_publish.sources.config import Config, load_config
 from hkai_publish.errors import Problem, PublishError, counted, display_path, problems_fail, report_problems
+from hkai_publish.machinery.files import Output
 
 
 class _OnFirstUse:
@@ -37,6 +38,7 @@ make_handoff = lambda *args, **kwargs: _OnFirstUse("translation.handoff").make_h
 plan_imports = lambda *args, **kwargs: _OnFirstUse("translation.handoff_import").plan_imports(*args, **kwargs)  # noqa: E731
 write_imports = lambda *args, **kwargs: _OnFirstUse("translation.handoff_import").write_imports(*args, **kwargs)  # noqa: E731
 serve = lambda *args, **kwargs: _OnFirstUse("serve").serve(*args, **kwargs)  # noqa: E731
+review = _OnFirstUse("editions.review")
 
 PROJECT = click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path),
                        default=Path("."), show_default=True, help="The publication's folder.")
@@ -334,6 +336,87 @@ def import_command(ctx: click.Context, files: tuple[Path, ...], project: Path | 
         note = "" if item.current else " (the original changed since the hand-off: still outdated)"
         click.echo(f"{display_path(item.target)}: {'imported' if changed else 'unchanged'} from "
                    f"{display_path(item.source)}{note}", err=True)
+
+
+# ---- Review --------------------------------------------------------------------------------------
+@cli.group("review", invoke_without_command=True)
+@PROJECT
+@click.option("--locale", "tags", multiple=True, metavar="TAG",
+              help="Language to review, e.g. zh-Hant-HK (repeatable; default: every translated one).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: <project>/review). Replaced whole.")
+@click.option("--no-pdf", is_flag=True, help="Only the HTML edition, not the A4 landscape PDF.")
+@click.pass_context
+def review_group(ctx: click.Context, project: Path, tags: tuple[str, ...], out_dir: Path | None, no_pdf: bool) -> None:
+    """Write the review edition, per language: each page's original and translation side by side,
+    one row per block, with the checks' findings in their row, what changed in an outdated page's
+    original, and empty cells where a block is missing: <folder>/index.html (the summary), a page
+    each, comments.csv for reviewers and review-<folder>.pdf. Never part of the published site.
+
+    `hkai-publish review import SHEET.csv` turns a filled-in sheet into a report with file and line.
+    """
+    ctx.obj = {"project": project}
+    if ctx.invoked_subcommand is not None:
+        return
+    with _user_errors():
+        config, locales = _review_languages(project, tags)
+        out = out_dir or config.project_dir / "review"
+        check_out_dir(config, out)
+        outputs = []
+        for locale, pages in _reviewed(config, locales):
+            outputs += review.render_review(config, locale, pages)
+            if not no_pdf:
+                outputs.append(Output(f"{locale.folder}/review-{locale.folder}.pdf",
+                                      review.render_review_pdf(config, locale, pages)))
+        write_outputs(out, outputs)
+    for locale in locales:
+        click.echo(f"{display_path(out / locale.folder / 'index.html')}: the review edition in {locale.name}", err=True)
+
+
+@review_group.command("import")
+@click.argument("sheet", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--locale", "tags", multiple=True, metavar="TAG", help="The language the sheet reviews.")
+@SUB_PROJECT
+@click.option("--strict", is_flag=True, help="Fail on a row the review edition no longer has.")
+@click.pass_context
+def review_import_command(ctx: click.Context, sheet: Path, tags: tuple[str, ...], project: Path | None,
+                          strict: bool) -> None:
+    """Print each comment of a filled-in review sheet (review/<folder>/comments.csv) as
+    `path:line: [review] comment`, at the block's line in the translation (or the original)."""
+    with _user_errors():
+        config, locales = _review_languages(project or ctx.obj["project"], tags)
+        pages = [page for _, found in _reviewed(config, locales, checks=False) for page in found]
+        problems = review.read_comments(sheet, pages)
+    comments = [p for p in problems if p.check_id == "review"]
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"{counted(len(comments), 'comment')} from {display_path(sheet)}", err=True)
+    if strict and len(comments) < len(problems):
+        sys.exit(1)
+
+
+def _review_languages(project: Path, tags: tuple[str, ...]):
+    config = load_config(project)
+    try:
+        locales = [parse_locale(tag) for tag in tags] or list(i18n.translated_locales(config))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--locale") from None
+    if unknown := [loc.tag for loc in locales if loc not in i18n.translated_locales(config)]:
+        raise click.BadParameter(f"{', '.join(unknown)} is not a translated language of this publication",
+                                 param_hint="--locale")
+    return config, locales
+
+
+def _reviewed(config: Config, locales, checks: bool = True):
+    """(locale, review pages) per language, with the site checks' findings (from the build's cache)."""
+    from hkai_publish.sources.content import load_documents, pair_documents
+
+    problems = ()
+    if checks:
+        result = build(config, BuildOptions(config.project_dir / "build", write=False, only="site"))
+        problems = result.problems
+    entries = pair_documents(config, load_documents(config))
+    return [(locale, review.review_pages(config, entries, locale, problems)) for locale in locales]
 
 
 def main() -> None:
