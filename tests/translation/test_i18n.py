@@ -57,7 +57,7 @@ def test_extract_collects_templates_settings_and_code_deterministically(fresh, m
     assert ("templates/base.html", line) in contents.locations
     title = pot.get("Hong Kong’s Evolving Landscape in Artificial Intelligence")
     assert title.locations == [("pyproject.toml", 2)] and "title" in title.auto_comments[0]
-    assert pot.get("Back to the text").locations[0][0] == "hkai_publish/pages.py"
+    assert pot.get("Back to the text").locations[0][0] == "hkai_publish/editions/pages.py"
     plural = pot.get(("%(count)s page", "%(count)s pages"))
     assert plural.pluralizable and "python-format" in plural.flags
     assert any("%(count)s is a number of pages" in c for c in plural.auto_comments)
