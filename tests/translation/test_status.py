@@ -75,6 +75,48 @@ def test_editing_the_english_makes_the_translation_outdated_with_a_diff(make_pro
     assert pages["ethics"]["state"] == "up-to-date" and pages["ethics"]["diff"] is None
 
 
+def test_typography_alone_leaves_the_translation_up_to_date_and_a_word_does_not(make_project):
+    english = {"ethics.md": """\
+        ---
+        title: Ethical Considerations
+        summary: The city's "hard" questions -- and what it does about them...
+        order: 2
+        ---
+
+        Issues -- privacy, 'bias' -- demand careful attention.
+
+        ## Data privacy
+
+        Privacy first.
+        """}
+    project = make_project(en=english)
+    commit_all(project, "First edition")
+    mark(project, "ethics.md")
+    commit_all(project, "Translation checked")
+    path = project / "content/en/ethics.md"
+    edit(path, """The city's "hard" questions -- and what it does about them...""",
+         "The city\u2019s \u201chard\u201d questions \u2013 and what it does about them\u2026")
+    edit(path, "Issues -- privacy, 'bias' -- demand careful attention.",
+         "Issues\u00a0\u2014 privacy, \u2018bias\u2019 \u2014 demand\ncareful   attention.")
+    commit_all(project, "Typography")
+    pages, _ = status_json(project)
+    assert pages["ethics"]["state"] == "up-to-date"  # quotes, dashes, ellipsis, spaces, wrapping
+
+    edit(path, "careful   attention.", "close attention.")
+    ethics = status_json(project)[0]["ethics"]
+    assert ethics["state"] == "outdated"
+    # The version it matches is the newest one with the same words, so the diff shows the word only.
+    assert ethics["translated_from"]["commit"] == git(project, "rev-parse", "HEAD").strip()
+    changed = [line for line in ethics["diff"].splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    assert changed == ["-careful   attention.", "+close attention."]
+
+    edit(path, "\nPrivacy first.\n", "\nPrivacy first.\n\nAlways.\n")  # a new paragraph is new text
+    assert status_json(project)[0]["ethics"]["state"] == "outdated"
+    edit(path, "close attention.", "careful attention.")
+    edit(path, "\nPrivacy first.\n\nAlways.\n", "\nPrivacy\nfirst.\n")
+    assert status_json(project)[0]["ethics"]["state"] == "up-to-date"
+
+
 def test_without_git_status_still_knows_but_shows_no_diff(make_project):
     project = make_project()
     mark(project, "ethics.md", "intro.md")

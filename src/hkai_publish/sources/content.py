@@ -54,7 +54,7 @@ class Document:
     body_line: int
     """Line of the source file on which the body starts, for `file:line` messages."""
     hash: str
-    """SHA-256 of `translatable_text`: the version a translation records as `source_hash`."""
+    """`text_hash` of the title, summary and body: the version a translation records as `source_hash`."""
     front_matter: str = ""
     """The front matter's YAML text, which starts on the file's second line."""
 
@@ -270,8 +270,8 @@ def _parse_document(text: str, path: Path, folder: Path, locale: Locale,
                            path, 1)
     _check_slug(meta, source, path)
     _check_lang(meta, source, path, locale)
-    text_hash = hashlib.sha256(translatable_text(meta, body).encode("utf-8")).hexdigest()
-    return Document(path, key, locale, MappingProxyType(meta), body, body_line, text_hash, source), match.end()
+    return (Document(path, key, locale, MappingProxyType(meta), body, body_line, text_hash(meta, body), source),
+            match.end())
 
 
 def _front_matter_place(source: str, path: Path) -> tuple[str, str, str]:
@@ -286,6 +286,29 @@ def translatable_text(meta: Mapping[str, Any], body: str) -> str:
     if meta.get("summary"):
         head += f"summary: {meta['summary']}\n"
     return f"{head}\n{body}"
+
+
+# Typography a writer (or smarty, or a word processor) may change without changing what a
+# translator translates: curly or straight quotes, a dash for `--`, an ellipsis for `...`, and
+# spacing (a no-break space, a paragraph wrapped anew). The hash sees each in one form.
+_PLAIN = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"',
+                       "–": "-", "—": "-", "‒": "-", "―": "-", "…": "..."})
+_DASHES = re.compile(r"-{2,}")
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
+
+
+def plain_typography(text: str) -> str:
+    """`text` with typographic variants in one form (see `_PLAIN`): paragraphs (blocks between
+    blank lines) stay apart, and the whitespace inside each becomes single spaces."""
+    paragraphs = _PARAGRAPH_BREAK.split(_DASHES.sub("-", text.translate(_PLAIN)).strip())
+    return "\n\n".join(" ".join(paragraph.split()) for paragraph in paragraphs)
+
+
+def text_hash(meta: Mapping[str, Any], body: str) -> str:
+    """SHA-256 of a page's `translatable_text` in `plain_typography`: what its translations record
+    as `source_hash`. Curling a quote or setting a dash in the original leaves them up to date;
+    changing a word makes them outdated."""
+    return hashlib.sha256(plain_typography(translatable_text(meta, body)).encode("utf-8")).hexdigest()
 
 
 def _parse_front_matter(source: str, path: Path) -> dict[str, Any]:

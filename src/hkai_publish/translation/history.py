@@ -9,11 +9,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import hashlib
-
 import yaml
 
-from hkai_publish.sources.content import FRONT_MATTER, translatable_text
+from hkai_publish.sources.content import FRONT_MATTER, text_hash, translatable_text
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +63,7 @@ def find_revision(path: Path, source_hash: str) -> Revision | None:
         # `log --name-only` names the file from the repository root, as `show commit:path` wants it.
         text = _git(Path(root.strip()), "show", f"{commit}:{lines[-1]}")
         page = read_page(text) if text is not None else None
-        if page and hashlib.sha256(translatable_text(*page).encode()).hexdigest().startswith(source_hash):
+        if page and text_hash(*page).startswith(source_hash):
             return Revision(commit, date, lines[-1], *page)
     return None
 
