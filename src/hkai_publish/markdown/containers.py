@@ -16,6 +16,8 @@ from markdown.extensions import Extension
 from markdown.extensions.admonition import AdmonitionProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from hkai_publish.markdown.mdx import TAG, prose_lines
+
 
 def N_(message: str) -> str:
     """Marks a UI string for `i18n extract`; it is translated where it is shown."""
@@ -75,6 +77,37 @@ def kind_of(name: str) -> str:
     """What a container is drawn as: a callout kind, an editorial component, tabs, or "unknown"."""
     name = ALIASES.get(name, name)
     return name if name in KNOWN else "unknown"
+
+
+ADMONITION = re.compile(r"^[ ]*!!![ \t]*([\w-]+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A component as written in a page: what it is and its body line (from 1)."""
+
+    kind: str
+    """A callout kind, keyfacts, pullquote, figure, details, tabs, tab, code-group, or the name
+    of a container this tool does not know."""
+    line: int
+    written: str
+    """Its opening as written: `:::note`, `!!! tip`, `<TabItem>`."""
+
+
+def components_of(body: str) -> list[Placed]:
+    """The containers, admonitions and tabs of a Markdown body, in order (what parity compares)."""
+    found = []
+    for number, line in prose_lines(body.split("\n")):
+        if (opened := opening(line)) is not None:
+            kind = kind_of(opened.name)
+            found.append(Placed(opened.name if kind == "unknown" else kind, number, ":::" + opened.name))
+        elif admonition := ADMONITION.match(line):
+            found.append(Placed(kind_of(admonition.group(1).lower()), number, "!!! " + admonition.group(1)))
+        elif "<Tab" in line:
+            for tag in TAG.finditer(line):
+                if tag.group(2) in ("Tabs", "TabItem") and not tag.group(1):
+                    found.append(Placed("tabs" if tag.group(2) == "Tabs" else "tab", number, f"<{tag.group(2)}>"))
+    return found
 
 
 class ContainerProcessor(BlockProcessor):
@@ -182,9 +215,14 @@ class ContainerTree(Treeprocessor):
         that starts with a dash (`— Chief Executive`)."""
         attribution = title
         last = element[-1] if len(element) else None
-        if last is not None and last.tag == "p" and ATTRIBUTION.match(last.text or ""):
-            attribution = ATTRIBUTION.sub("", last.text, count=1)
-            element.remove(last)
+        if last is not None and last.tag == "p" and len(last) == 0:
+            text, _, final = (last.text or "").rpartition("\n")
+            if ATTRIBUTION.match(final):  # the quotation's last line: `— Chief Executive`
+                attribution = ATTRIBUTION.sub("", final, count=1)
+                if text.strip():
+                    last.text = text
+                else:
+                    element.remove(last)
         element.tag = "figure"
         element.set("class", "pullquote")
         quote = etree.Element("blockquote")

@@ -82,7 +82,7 @@ def stylesheet() -> str:
     rules = formatter.get_style_defs(f".{CSS_CLASS}")
     return (f"/* Made from the Pygments style {STYLE!r} by hkai_publish (markdown/highlight.py). */\n"
             f"{rules}\n.{CSS_CLASS} {{ background: {BACKGROUND}; }}\n"
-            f".{CSS_CLASS} .linenos {{ user-select: none; color: #59636e; padding-right: 0.8em; }}\n")
+            f".{CSS_CLASS} .linenos {{ color: #59636e; padding-right: 0.8em; }}\n")
 
 
 class FencePreprocessor(Preprocessor):

@@ -39,7 +39,7 @@ class Component:
 def unknown_components(body: str) -> list[Component]:
     """Each unknown component tag of a body, once, at its first line."""
     found: dict[str, int] = {}
-    for number, line in _prose_lines(body.split("\n")):
+    for number, line in prose_lines(body.split("\n")):
         for match in TAG.finditer(CODE_SPAN.sub(_blank, line)):
             if match.group(2) not in KNOWN:
                 found.setdefault(match.group(2), number)
@@ -53,7 +53,7 @@ def _blank(match: re.Match) -> str:
     return " " * len(match.group())
 
 
-def _prose_lines(lines: list[str]) -> Iterator[tuple[int, str]]:
+def prose_lines(lines: list[str]) -> Iterator[tuple[int, str]]:
     """(line number, line) of the lines outside fenced code and the top's imports."""
     fence, top = "", True
     for number, line in enumerate(lines, 1):
@@ -79,7 +79,7 @@ def _prose_lines(lines: list[str]) -> Iterator[tuple[int, str]]:
 
 class MdxPreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
-        prose = dict(_prose_lines(lines))
+        prose = dict(prose_lines(lines))
         first = min(prose, default=len(lines) + 1)
         out: list[str] = []
         indents: list[int] = []
