@@ -88,7 +88,8 @@ class MdxPreprocessor(Preprocessor):
         while i < len(lines):
             line = lines[i]
             if i + 1 not in prose:  # fenced code, a CodeBlock, or the imports at the top
-                out.append("" if i + 1 < first else _code_line(line, indents[-1] if indents else 0))
+                top = i + 1 < first and ESM.match(line)
+                out.append("" if top else _code_line(line, indents[-1] if indents else 0))
                 i += 1
                 continue
             if (start := TAG_START.search(line)) and not TAG.search(line, start.start()):
