@@ -127,3 +127,10 @@ def test_pdf_draws_emoji_from_the_emoji_font(docs):
                              check=True).stdout
     assert "Noto-Color-Emoji" in listing
     assert "DejaVu" not in listing
+
+
+def test_pages_pass_the_nu_html_checker(docs):
+    from editions.test_standards import nu_errors
+    files = sorted((docs[0] / "site").rglob("*.html"))
+    assert len(files) >= 8
+    assert nu_errors(files) == []

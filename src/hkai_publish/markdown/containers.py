@@ -286,6 +286,7 @@ class ContainerTree(Treeprocessor):
             self._tab(panel, titles.get(placeholder, "") or str(number))
             element.insert(index, panel)
         self._tabs(element, title)
+        element.set("data-code-group", "")  # the tabs say the code's titles: CSS hides them below
 
 
 class FigureTree(Treeprocessor):
