@@ -47,7 +47,8 @@ class Segment:
     id: str
     """`title`, `summary`, or the block's number in the body: `1`, `2`…"""
     kind: str
-    """title, summary, heading, paragraph, item, quote, cell, footnote, abbreviation, definition."""
+    """title, summary, heading, paragraph, item, quote, cell, footnote, abbreviation, definition,
+    label (a container's title or a tab's label), attribution (a pull quote's)."""
     text: str
     """On one line: a source line break becomes a space, or nothing between CJK characters."""
     line: int
