@@ -240,7 +240,7 @@ def _bare_urls(page: Page) -> dict[str, tuple[str, int]]:
     urls: dict[str, tuple[str, int]] = {}
     if "://" not in page.document.body and "www." not in page.document.body:
         return urls  # what every URL has
-    links = {normalise_url(href) for href in page.rendered.links}
+    links = {normalise_url(href) for href in page.rendered.links} | {normalise_url(src) for src, _ in page.rendered.images}
     for number, line in source_lines(page.document):
         for match in URL.finditer(line):
             written = match.group().rstrip(".,;:!?")
