@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 
 # Fonts with Hong Kong glyph forms, Pango (WeasyPrint's text layout; it brings fontconfig's fc-list),
 # the HarfBuzz subsetter WeasyPrint needs to embed CJK fonts fast, and gettext's msgfmt for
-# catalogue checks.
-packages=(fonts-noto-cjk fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext)
+# catalogue checks; the colour emoji font for emoji in the PDFs (🐬 ✅ ⭐; without it they are spelt out).
+packages=(fonts-noto-cjk fonts-noto-core fonts-noto-color-emoji libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+          gettext)
 if [[ "${1:-}" == "--test" ]]; then
   # pdftotext/pdffonts to read PDFs back; Chromium for the browser tests; Java for the Nu HTML
   # Checker; git for the translation status tests (status reads an original's history; the tool

@@ -9,3 +9,17 @@
   carryFragment();
   addEventListener("hashchange", carryFragment);
 })();
+
+// Tabs are radio buttons and work without this. It only keeps tab sets in step: choosing
+// "Testnet" in one set chooses the tab of that name in every set on the page, as Docusaurus does.
+(() => {
+  document.addEventListener("change", (event) => {
+    const input = event.target;
+    if (!input.matches || !input.matches(".tab-input")) return;
+    const name = input.nextElementSibling && input.nextElementSibling.textContent.trim();
+    for (const label of document.querySelectorAll(".tab-label")) {
+      const other = label.previousElementSibling;
+      if (other && other !== input && !other.checked && label.textContent.trim() === name) other.checked = true;
+    }
+  });
+})();

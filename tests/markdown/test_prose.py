@@ -44,7 +44,9 @@ def reference_blank_markup(body: str, drop_foreign: bool = False) -> str:
     text = _sub_all(_DROP[:2], text)
     text = prose._LINK.sub(lambda m: _spaces(m.group()[: m.start(1) - m.start()]) + m.group(1)
                            + _spaces(m.group()[m.end(1) - m.start():]), text)
-    return _sub_all(_DROP[2:], text)
+    text = _sub_all(_DROP[2:10], text)
+    text = _sub_all([pattern for pattern, _ in prose._COMPONENT_MARKS], text)
+    return _sub_all(_DROP[10:], text)
 
 
 PIECES = ["word", "Hong Kong", "香港", "創新", " ", "  ", "\t", "\n", "\n\n", "    ", "# ", "## ", " ##", "#",
@@ -53,7 +55,8 @@ PIECES = ["word", "Hong Kong", "香港", "創新", " ", "  ", "\t", "\n", "\n\n"
           "[^1]: ", "[ref]: http://x.org", "*[HTML]: ", "{#id}", "{: .c}", "{lang=zh-Hant}", "*港*{lang=zh}",
           "&amp;", "&#35;", "http://example.org/a_b", "https://", "www.gov.hk", "ftp://f", "---", "***",
           "===", "```\n", "~~~\n", "1,000", "3.5", "二〇一七", "three", "Twenty-one", "million", "億", "％",
-          "５０", "１. ", "_x_", "a_b", "\\_", "\\~", "~", "\\#", "- - -", " * * *", "  ___", "#  ", "= = ="]
+          "５０", "１. ", "_x_", "a_b", "\\_", "\\~", "~", "\\#", "- - -", " * * *", "  ___", "#  ", "= = =",
+          ":::note", "::::", ":::tip[Title]", "!!! warning", "credit: ", "Credit:"]
 MARKDOWN = st.lists(st.sampled_from(PIECES), max_size=50).map("".join)
 
 

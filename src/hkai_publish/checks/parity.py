@@ -16,6 +16,7 @@ from hkai_publish.sources.config import Config
 from hkai_publish.sources.content import Document
 from hkai_publish.errors import Problem, counted, location
 from hkai_publish.checks.figures import read_figures, word_values
+from hkai_publish.markdown.containers import components_of
 from hkai_publish.machinery.memo import remembered
 from hkai_publish.markdown.prose import URL, document_prose, footnote_labels, heading_lines, source_lines, table_shapes
 from hkai_publish.editions.pages import Page
@@ -80,7 +81,7 @@ def check_parity(config: Config, pages: list[Page], outputs: list[Output], memo=
 
 
 def _compare(pair: Pair) -> Iterator[Problem]:
-    for compare in (_headings, _links, _images, _footnotes, _tables, _figures, _urls):
+    for compare in (_headings, _components, _links, _images, _footnotes, _tables, _figures, _urls):
         for line, check_id, message in compare(pair):
             yield Problem(pair.target.path, line, check_id, message, "warning")
 
@@ -108,6 +109,27 @@ def _headings(pair: Pair) -> Finding:
             yield line, "parity-headings", (f"heading {ours_h.text!r} has anchor #{ours_h.id}, its counterpart "
                                             f"({pair.where(their_line)}) has #{theirs_h.id}: "
                                             "links to it work in one edition only")
+
+
+def _components(pair: Pair) -> Finding:
+    """Callouts, key facts, pull quotes, figures and tabs: the same kinds in the same order."""
+    if not any(mark in body for body in (pair.source.body, pair.target.body) for mark in (":::", "!!!", "<Tab")):
+        return
+    theirs, ours = components_of(pair.source.body), components_of(pair.target.body)
+    if [c.kind for c in theirs] == [c.kind for c in ours]:
+        return
+    first = next((i for i, (a, b) in enumerate(zip(ours, theirs)) if a.kind != b.kind), min(len(ours), len(theirs)))
+    line = (pair.target.body_line + ours[first].line - 1 if first < len(ours)
+            else pair.target_line(pair.source.body_line + theirs[first].line - 1))
+    if first < len(theirs):
+        theirs_line = pair.source.body_line + theirs[first].line - 1
+        counterpart = f"the original has {theirs[first].written!r} ({pair.where(theirs_line)})"
+    else:
+        counterpart = "the original has no more"
+    here = f"{ours[first].written!r}" if first < len(ours) else "nothing"
+    yield line, "parity-components", (f"{counted(len(ours), 'component')} (callouts, tabs, figures…) here, "
+                                      f"{len(theirs)} in the original; the first that differs: {here} here, "
+                                      f"{counterpart}")
 
 
 def _heading_lines(doc: Document, headings) -> list[int]:
@@ -218,7 +240,7 @@ def _bare_urls(page: Page) -> dict[str, tuple[str, int]]:
     urls: dict[str, tuple[str, int]] = {}
     if "://" not in page.document.body and "www." not in page.document.body:
         return urls  # what every URL has
-    links = {normalise_url(href) for href in page.rendered.links}
+    links = {normalise_url(href) for href in page.rendered.links} | {normalise_url(src) for src, _ in page.rendered.images}
     for number, line in source_lines(page.document):
         for match in URL.finditer(line):
             written = match.group().rstrip(".,;:!?")

@@ -30,6 +30,7 @@ from hkai_publish.checks.lint import check_catalog_chinese, check_chinese, check
 from hkai_publish.markdown.renderer import Rendered
 from hkai_publish.checks.markup import markup_attributes, scan_html
 from hkai_publish.machinery.memo import Memo, compute_everywhere, remembered
+from hkai_publish.checks.components import check_components
 from hkai_publish.checks.parity import check_parity
 from hkai_publish.editions.pages import Page
 from hkai_publish.machinery.files import Output
@@ -278,7 +279,7 @@ def check_front_matter(config: Config, pages: list[Page], outputs: list[Output])
 
 CHECKS: tuple[Check, ...] = (check_images, check_links, check_unsafe_markup, check_html_outputs, check_titles,
                              check_output_paths, check_front_matter, check_parity, check_chinese,
-                             check_catalog_chinese, check_english)
+                             check_catalog_chinese, check_english, check_components)
 
 
 MEMO_CHECKS = (check_links, check_unsafe_markup, check_html_outputs, check_parity, check_chinese,

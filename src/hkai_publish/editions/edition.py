@@ -13,6 +13,23 @@ from hkai_publish.sources.locales import Locale
 
 MONO = '"Noto Sans Mono CJK HK", monospace'
 """Code in both editions: one face with Latin and Hong Kong CJK glyphs."""
+EMOJI = "Noto Color Emoji"
+"""Emoji (🐬 ✅ ⭐) in the PDF, from Debian's fonts-noto-color-emoji; without it they are spelt out.
+Pango takes emoji from it by itself; in a font stack it would also draw digits and spaces (it has
+glyphs for them, for keycaps), so it is left out of the stacks and only accepted by the guard."""
+SYMBOLS = '"Noto Sans Symbols2", "Noto Sans Symbols"'
+"""After each edition's own faces, before the generic family: symbols (☑ ▸ ♻) from fonts-noto-core."""
+FALLBACKS = f'{SYMBOLS}, "{EMOJI}"'
+"""The faces a PDF edition may draw with besides its own (see pdfguard.check_glyphs)."""
+
+
+def with_symbols(stack: str) -> str:
+    """A font stack with SYMBOLS before its generic family (`serif`, `monospace`), so that a
+    symbol the text faces lack comes from them, not from whatever fontconfig finds."""
+    head, comma, generic = stack.rpartition(",")
+    if generic.strip() in ("serif", "sans-serif", "monospace") and comma:
+        return f"{head}, {SYMBOLS},{generic}"
+    return f"{stack}, {SYMBOLS}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +55,8 @@ class Section:
     headings: tuple[Heading, ...]
     resources: tuple[Resource, ...] = ()
     """Images and attachments WeasyPrint will fetch for this chapter."""
+    remote_images: tuple[str, ...] = ()
+    """Images on the web (src as written): the PDF shows their alt text with a link instead."""
 
     @property
     def lang(self) -> str:

@@ -15,6 +15,7 @@ from hkai_publish.sources.config import Config
 from hkai_publish.sources.content import Document, Entry, TranslationState, translation_state
 from hkai_publish.errors import display_path
 from hkai_publish.sources.locales import Locale
+from hkai_publish.markdown.containers import UI_STRINGS
 from hkai_publish.markdown.renderer import Heading, MarkdownRenderer, Rendered, StoredText
 from hkai_publish.machinery.workers import run_tasks
 
@@ -163,11 +164,14 @@ class _Job:
     links: LinkTable
     backlinks: Mapping[str, str]
     """Locale tag -> the footnote back-link title in that language."""
+    labels: Mapping[str, tuple[tuple[str, str], ...]]
+    """Locale tag -> (UI string, translation) of each label the components show (callout titles…)."""
     renderers: dict[str, MarkdownRenderer] = field(default_factory=dict)
 
     def renderer(self, locale: Locale) -> MarkdownRenderer:
         if locale.tag not in self.renderers:
-            self.renderers[locale.tag] = MarkdownRenderer(self.config.allow_raw_html, self.backlinks[locale.tag])
+            self.renderers[locale.tag] = MarkdownRenderer(self.config.allow_raw_html, self.backlinks[locale.tag],
+                                                          labels=dict(self.labels[locale.tag]))
         return self.renderers[locale.tag]
 
 
@@ -176,7 +180,9 @@ def make_pages(config: Config, entries: list[Entry], catalogs: Mapping[str, Load
     """Render every entry's Markdown in every language; the original first, since its heading
     ids become the translation's anchors."""
     backlinks = {loc.tag: catalogs[loc.tag].translations.gettext("Back to the text") for loc in config.locales}
-    job = _Job(config, entries, LinkTable.of(entries), backlinks)
+    labels = {loc.tag: tuple((message, catalogs[loc.tag].translations.gettext(message)) for message in UI_STRINGS)
+              for loc in config.locales}
+    job = _Job(config, entries, LinkTable.of(entries), backlinks, labels)
     found = [_cached_entry(job, cache, entry) if cache else None for entry in entries]
     todo = [i for i, renderings in enumerate(found) if renderings is None]
     if todo:  # made here, once, not in every worker
@@ -262,4 +268,4 @@ def _markdown_key(job: _Job, cache: BuildCache, entry: Entry, locale: Locale,
     doc = entry.documents.get(locale.tag) or entry.original
     anchor_ids = () if doc is entry.original else tuple(h.id for h in renderings[0][0].headings)
     return cache.key("markdown", doc, anchor_ids, page_path(locale, entry), entry.key, job.config.allow_raw_html,
-                     job.backlinks[locale.tag])
+                     job.backlinks[locale.tag], job.labels[locale.tag])

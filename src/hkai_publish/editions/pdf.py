@@ -7,7 +7,9 @@ import datetime as dt
 import logging
 import os
 import posixpath
+import re
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
@@ -23,8 +25,9 @@ from hkai_publish.translation.catalogs import LoadedCatalog
 from hkai_publish.sources.config import Config
 from hkai_publish.errors import PdfError, Problem
 from hkai_publish.sources.locales import Locale
+from hkai_publish.markdown.highlight import stylesheet as code_stylesheet
 from hkai_publish.markdown.renderer import Heading
-from hkai_publish.editions.edition import MONO, Edition, Resource, Section  # noqa: F401 (re-exported)
+from hkai_publish.editions.edition import EMOJI, MONO, Edition, Resource, Section, with_symbols  # noqa: F401 (re-exported)
 from hkai_publish.editions.site import Page, _render, make_environment
 from hkai_publish.machinery.files import Output
 from hkai_publish.machinery.workers import run_tasks
@@ -146,6 +149,7 @@ def make_section(config: Config, page: Page, number: int, anchors: Mapping[str, 
     for element in root.iter():
         if element.get("id"):
             element.set("id", f"{anchor}:{element.get('id')}")
+    remote = tuple(_replace_remote_image(img) for img in list(root.iter("img")) if _is_remote(img.get("src", "")))
     resources = []
     for element in root.iter("img", "a"):
         attribute = "src" if element.tag == "img" else "href"
@@ -160,7 +164,30 @@ def make_section(config: Config, page: Page, number: int, anchors: Mapping[str, 
             element.set(attribute, print_href(config, page, written, anchors))
     body = (root.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
     headings = tuple(Heading(h.level, f"{anchor}:{h.id}", h.text) for h in page.headings)
-    return Section(page, anchor, number, Markup(body), headings, tuple(resources))
+    return Section(page, anchor, number, Markup(body), headings, tuple(resources), remote)
+
+
+def _is_remote(src: str) -> bool:
+    return src.startswith(("http://", "https://", "//"))
+
+
+def _replace_remote_image(image) -> str:
+    """An image on the web, which the build never downloads: in the PDF, its alt text (or its
+    address) as a link to it. Gives the src as written."""
+    src = image.get("src", "")
+    link = lxml_html.Element("a", {"href": "https:" + src if src.startswith("//") else src, "class": "remote-image"})
+    link.text = (image.get("alt") or "").strip() or src
+    link.tail = image.tail
+    image.getparent().replace(image, link)
+    return src
+
+
+def remote_image_problems(edition: Edition) -> list[Problem]:
+    """A `[pdf-remote-image]` warning for each image on the web, at its source line."""
+    return [Problem(section.page.document.path, section.page.document.line_of(src), "pdf-remote-image",
+                    f"image {src!r} is on the web and the build never downloads: the PDF shows its alt text "
+                    "with a link to it (copy the image into content/ to print it)", "warning")
+            for section in edition.sections if not section.page.is_fallback for src in section.remote_images]
 
 
 def print_href(config: Config, page: Page, href: str, anchors: Mapping[str, str]) -> str:
@@ -198,11 +225,17 @@ def render_edition(config: Config, edition: Edition, catalog: LoadedCatalog) -> 
 
     template = config.templates_dir / TEMPLATE
     html = print_html(config, edition, catalog)
+    problems = remote_image_problems(edition)
+    if EMOJI not in installed_families():
+        html, spelt = spell_out_emoji(html)
+        problems += [Problem(config.templates_dir / TEMPLATE, None, "pdf-emoji",
+                             f"{len(spelt)} emoji ({' '.join(sorted(spelt))}) printed as their names: the font "
+                             f"{EMOJI!r} is not installed (Debian package fonts-noto-color-emoji)", "warning")] if spelt else []
     sources = Sources.for_edition(config, edition, catalog)
     fetcher = ProjectFetcher(config, sources)
     with captured_log() as records:
         stylesheet = load_stylesheet(config, fetcher)
-    problems = problems_from_log(records, config.templates_dir / STYLESHEET, fetcher, css_lines=True)
+    problems += problems_from_log(records, config.templates_dir / STYLESHEET, fetcher, css_lines=True)
     with captured_log() as records:
         document = weasyprint.HTML(string=html, base_url=str(config.templates_dir) + os.sep,
                                    url_fetcher=fetcher).render(stylesheets=stylesheet, **PDF_OPTIONS)
@@ -218,9 +251,10 @@ def load_stylesheet(config: Config, fetcher: ProjectFetcher) -> list[weasyprint.
     import weasyprint
 
     path = config.templates_dir / STYLESHEET
+    code = weasyprint.CSS(string=code_stylesheet(), url_fetcher=fetcher)  # print.css may restyle it
     if not path.is_file():
-        return []
-    return [weasyprint.CSS(filename=str(path), url_fetcher=fetcher)]
+        return [code]
+    return [code, weasyprint.CSS(filename=str(path), url_fetcher=fetcher)]
 
 
 def print_html(config: Config, edition: Edition, catalog: LoadedCatalog) -> str:
@@ -231,7 +265,9 @@ def print_html(config: Config, edition: Edition, catalog: LoadedCatalog) -> str:
     gettext = catalog.translations.gettext
     context = {
         "config": config,
-        "locale": edition.locale,
+        # The edition's faces, then symbols and emoji before the generic family (see with_symbols).
+        "locale": dataclasses.replace(edition.locale, serif=with_symbols(edition.locale.serif),
+                                      sans=with_symbols(edition.locale.sans)),
         "edition": edition,
         "sections": edition.sections,
         "title": gettext(config.title),
@@ -241,9 +277,32 @@ def print_html(config: Config, edition: Edition, catalog: LoadedCatalog) -> str:
         "keywords": [gettext(k) for k in config.keywords],
         "created": creation_time().strftime("%Y-%m-%dT%H:%M:%SZ"),
         "date": edition.date,
-        "mono": MONO,
+        "mono": with_symbols(MONO),
     }
     return _render(env, TEMPLATE, edition.path, context).data.decode("utf-8")
+
+
+EMOJI_CHARS = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF]\uFE0F?|\uFE0F")
+
+
+def spell_out_emoji(html: str) -> tuple[str, set[str]]:
+    """Each emoji as its name in brackets (`[DOLPHIN]`), for a machine without an emoji font:
+    a clear word rather than an empty box. Gives the HTML and the emoji replaced."""
+    found: set[str] = set()
+
+    def name(match: re.Match) -> str:
+        char = match.group().rstrip("\uFE0F")
+        if not char:
+            return ""
+        found.add(char)
+        return f"[{unicodedata.name(char, 'symbol').lower()}]"
+
+    return EMOJI_CHARS.sub(name, html), found
+
+
+def installed_families() -> frozenset[str]:
+    from hkai_publish.editions.pdfguard import installed_families as families
+    return families()
 
 
 def creation_time() -> dt.datetime:

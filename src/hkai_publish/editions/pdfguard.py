@@ -24,7 +24,7 @@ from hkai_publish.sources.config import Config
 from hkai_publish.errors import PdfError, Problem
 from hkai_publish.machinery.files import read_text
 from hkai_publish.sources.locales import Locale
-from hkai_publish.editions.edition import MONO, Edition
+from hkai_publish.editions.edition import FALLBACKS, MONO, Edition
 
 # The faces the print editions are set in, and the Debian package of each.
 FONT_PACKAGES = {"Noto Serif": "fonts-noto-core", "Noto Sans": "fonts-noto-core",
@@ -224,7 +224,7 @@ def check_glyphs(locale: Locale, document, sources: Sources) -> list[Problem]:
     problems = _located(missing, sources, "pdf-glyphs", "error",
                         "no font embedded in the PDF has a glyph for {}; they would print as "
                         "empty boxes (remove them or install a font that covers them)")
-    own = set(font_families(locale.serif + "," + locale.sans + "," + MONO))
+    own = set(font_families(locale.serif + "," + locale.sans + "," + MONO + "," + FALLBACKS))
     for font in fonts:
         if font.family not in own:
             drawn = {c for text in font.to_unicode.values() for c in text if c not in missing}

@@ -20,6 +20,7 @@ from hkai_publish.sources.config import Config
 from hkai_publish.errors import TemplateError
 from hkai_publish.machinery.files import Output, Spool, digest
 from hkai_publish.sources.locales import Locale
+from hkai_publish.markdown.highlight import stylesheet as code_stylesheet
 from hkai_publish.editions.pages import Page, link_resolver, make_pages, page_path, relative_url  # noqa: F401 (re-exported)
 from hkai_publish.machinery.workers import run_tasks
 
@@ -327,9 +328,13 @@ def sitemap(config: Config, pages: list[Page]) -> str:
     return "\n".join(lines) + "\n"
 
 
+CODE_CSS = "assets/code.css"
+
+
 def _assets(config: Config, pages: list[Page]) -> list[Output]:
-    """templates/assets/ to assets/, and each page's local images beside it."""
-    outputs = []
+    """templates/assets/ to assets/ (with code.css, made from the Pygments style), and each
+    page's local images beside it."""
+    outputs = [Output(CODE_CSS, code_stylesheet().encode("utf-8"))]
     assets = config.templates_dir / "assets"
     if assets.is_dir():
         for path in sorted(assets.rglob("*")):

@@ -42,6 +42,12 @@ _DROP = [(re.compile(p, flags), needles) for p, flags, needles in [
     (r"^(?=[ \t\-*_=])[ \t]*([-*_=])(?:[ \t]*\1){2,}[ \t]*$", re.M, ("",)),
     (r"(?=[*~_\\])(?:\*{1,3}|~~|(?<!\w)_{1,3}|_{1,3}(?!\w)|\\(?=[!-/:-@\[-`{-~]))", 0, ("",)),
 ]]
+# The marks of components (markdown/containers.py): `:::note`, `!!! warning`, a figure's `credit:`.
+_COMPONENT_MARKS = [(re.compile(p, flags), needles) for p, flags, needles in [
+    (r"^[ \t]*:{3,}[ \t]*[\w-]*", re.M, (":::",)),
+    (r"^[ \t]*!!![ \t]*[\w-]+(?:[ \t]+[\w-]+)*", re.M, ("!!!",)),
+    (r"^[ \t]*(?:credit|source|photo)[ \t]*:", re.M | re.I, ("redit", "ource", "hoto", "REDIT", "OURCE", "HOTO")),
+]]
 CLOSING_HASHES = _DROP[11][0]
 LINE_MARKS, RULES, EMPHASIS = _DROP[10][0], _DROP[12][0], _DROP[13][0]
 _LINE_MARK_STARTS, _RULE_STARTS = frozenset(" \t>*+-#:"), frozenset(" \t-*_=")
@@ -101,7 +107,7 @@ def _blank_markup(body: str, drop_foreign: bool) -> str:
     if "[" in text:
         text = _LINK.sub(lambda m: _spaces(m.group()[: m.start(1) - m.start()]) + m.group(1)
                          + _spaces(m.group()[m.end(1) - m.start():]), text)
-    return _blank_emphasis(_blank_lines(_sub_all(_DROP[2:10], text)))
+    return _blank_emphasis(_blank_lines(_sub_all(_COMPONENT_MARKS, _sub_all(_DROP[2:10], text))))
 
 
 def _blank_lines(text: str) -> str:

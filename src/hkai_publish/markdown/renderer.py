@@ -13,7 +13,6 @@ from markdown.extensions import Extension
 from markdown.extensions.abbr import AbbrExtension
 from markdown.extensions.attr_list import AttrListExtension
 from markdown.extensions.def_list import DefListExtension
-from markdown.extensions.fenced_code import FencedCodeExtension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.md_in_html import MarkdownInHtmlExtension
 from markdown.extensions.sane_lists import SaneListExtension
@@ -23,6 +22,9 @@ from markdown.extensions.toc import TocExtension, TocTreeprocessor, slugify_unic
 from markdown.treeprocessors import Treeprocessor
 
 from hkai_publish.sources.content import Document
+from hkai_publish.markdown.containers import ContainerExtension, Labels
+from hkai_publish.markdown.highlight import HighlightExtension
+from hkai_publish.markdown.mdx import MdxExtension
 from hkai_publish.markdown.inline import install_fast_inline
 from hkai_publish.markdown.paragraphs import install_fast_paragraphs
 
@@ -144,14 +146,17 @@ class MarkdownRenderer:
     rendering a short page, and a build renders thousands."""
 
     def __init__(self, allow_raw_html: bool = False, footnote_backlink: str = "Back to the text",
-                 fast_inline: bool = True, fast_blocks: bool = True):
+                 fast_inline: bool = True, fast_blocks: bool = True, labels: Labels | None = None):
+        """`labels`: the translations of the components' UI strings (containers.UI_STRINGS)."""
         self.pipeline = _Pipeline(_Collector((), None))
+        fences = HighlightExtension()
         # Given as objects, not names: Python-Markdown looks a name up among every installed
         # package's entry points (importlib.metadata: a tenth of a one-page rebuild's start).
         self.md = markdown.Markdown(
-            extensions=[AbbrExtension(), AttrListExtension(), DefListExtension(), FencedCodeExtension(),
+            extensions=[AbbrExtension(), AttrListExtension(), DefListExtension(), MdxExtension(), fences,
                         MarkdownInHtmlExtension(), TableExtension(), SaneListExtension(), SmartyExtension(),
-                        FootnoteExtension(BACKLINK_TITLE=footnote_backlink), self.pipeline,
+                        FootnoteExtension(BACKLINK_TITLE=footnote_backlink),
+                        ContainerExtension(labels, fences.titles), self.pipeline,
                         _Toc(slugify=slugify_unicode, toc_depth="2-6")],
             output_format="html",
         )

@@ -30,7 +30,8 @@ XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
 SKELETON_FORMAT = "hkai-publish/page-skeleton/1"
 KIND_NAMES = {"title": "Page title", "summary": "Page summary", "heading": "Heading", "item": "List item",
               "quote": "Quotation", "cell": "Table cell", "footnote": "Footnote", "paragraph": "Paragraph",
-              "abbreviation": "Abbreviation", "definition": "Definition"}
+              "abbreviation": "Abbreviation", "definition": "Definition",
+              "label": "Title of a callout, panel or tab", "attribution": "Attribution of a pull quote"}
 
 
 class Xliff12Unit(xliffunit):

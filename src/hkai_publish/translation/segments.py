@@ -11,6 +11,7 @@ from typing import Any, Mapping, Sequence
 
 from hkai_publish.sources.content import Document
 from hkai_publish.markdown.renderer import CJK_CHARS, CJK_BREAK
+from hkai_publish.markdown.mdx import CODE_BLOCK, CODE_BLOCK_END
 from hkai_publish.markdown.prose import FENCE, SETEXT  # the same Markdown block syntax the checks read
 
 ATX = re.compile(r"^([ ]{0,3}#{1,6}[ \t]+)(.*?)((?:[ \t]*\{[^}]*\})?(?:[ \t]+#+)?[ \t]*)$")
@@ -24,7 +25,16 @@ OPENERS = (
     (re.compile(r"^([ ]{0,3}\[\^[^\]]+\]:[ \t]*)"), "footnote"),
     (re.compile(r"^([ ]{0,3}\*\[[^\]]+\]:[ \t]*)"), "abbreviation"),
     (re.compile(r"^([ ]{0,3}:[ \t]+)"), "definition"),
+    (re.compile(r"^([ ]{0,3}(?:—|―|--(?!-))[ \t]*)(?=\S)"), "attribution"),  # a pull quote's last line
 )
+# Components (markdown/containers.py, markdown/mdx.py): their marks stay in the skeleton, their
+# titles and labels are segments, and the Markdown inside them is segmented like any other.
+CONTAINER = re.compile(r"^([ ]{0,3}:{3,}[ \t]*[A-Za-z][\w-]*[ \t]*\\?[\[［]?)(.*?)(\\?[\]］]?[ \t]*)$")
+CONTAINER_END = re.compile(r"^[ ]{0,3}:{3,}[ \t]*$")
+ADMONITION = re.compile(r'^([ ]{0,3}!!![ \t]*[\w-]+(?:[ \t]+[\w-]+)*(?:[ \t]+")?)(.*?)("?[ \t]*)$')
+JSX_LINE = re.compile(r"^[ \t]*(?:</?[A-Z][A-Za-z0-9.]*\b[^<>]*>[ \t]*)+$|^(?:import|export)[ \t]")
+TAB_LABEL = re.compile(r'^(.*?\blabel=")([^"]*)(".*)$', re.S)
+ANY_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 CJK_MARKUP_BREAK = re.compile(rf"(?<=[{CJK_CHARS}])([*_`~]*)[ \t]*\n[ \t]*([*_`~\[]*)(?=[{CJK_CHARS}])")
 WORD = re.compile(rf"[{CJK_CHARS}]|[^\s{CJK_CHARS}]+")
 MARKUP = re.compile(r"\]\([^)]*\)|[*_`#>|]+|\{[^}]*\}")
@@ -37,7 +47,8 @@ class Segment:
     id: str
     """`title`, `summary`, or the block's number in the body: `1`, `2`…"""
     kind: str
-    """title, summary, heading, paragraph, item, quote, cell, footnote, abbreviation, definition."""
+    """title, summary, heading, paragraph, item, quote, cell, footnote, abbreviation, definition,
+    label (a container's title or a tab's label), attribution (a pull quote's)."""
     text: str
     """On one line: a source line break becomes a space, or nothing between CJK characters."""
     line: int
@@ -86,6 +97,14 @@ class _Parts:
         self.skeleton: list[str | int] = []
         self.heading = ""
         self.in_list = False
+        self.tabs = 0
+        """How many TabItems are open: their Markdown may be indented without being code."""
+        self.admonition = False
+        """Inside a `!!!` admonition, whose Markdown is indented."""
+
+    @property
+    def in_component(self) -> bool:
+        return self.tabs > 0 or self.admonition
 
     def literal(self, text: str) -> None:
         if self.skeleton and isinstance(self.skeleton[-1], str):
@@ -110,7 +129,13 @@ def _block(lines: list[str], i: int, first_line: int, parts: _Parts) -> int:
     if not line.strip() or RULE.match(line) or LITERAL_LINE.match(line):
         parts.literal(line)
         return i + 1
-    if fence := FENCE.match(line):
+    if CODE_BLOCK.match(line):  # MDX's <CodeBlock>: code up to its end tag
+        end = next((j for j in range(i + 1, len(lines)) if CODE_BLOCK_END.match(lines[j])), len(lines) - 1)
+        parts.literal("".join(lines[i:end + 1]))
+        return end + 1
+    if component := _component_line(line, number, parts):
+        return i + component
+    if fence := (ANY_FENCE if parts.in_component or parts.in_list else FENCE).match(line):
         end = next((j for j in range(i + 1, len(lines)) if lines[j].strip().startswith(fence.group(1))), len(lines) - 1)
         parts.literal("".join(lines[i:end + 1]))
         return end + 1
@@ -122,11 +147,42 @@ def _block(lines: list[str], i: int, first_line: int, parts: _Parts) -> int:
         return i + 1
     if "|" in line and i + 1 < len(lines) and TABLE_DELIMITER.match(lines[i + 1]) and "-" in lines[i + 1]:
         return _table(lines, i, first_line, parts)
-    if line.startswith(("    ", "\t")) and not parts.in_list:
+    if line.startswith(("    ", "\t")) and not parts.in_list and not parts.in_component:
         end = next((j for j in range(i, len(lines)) if not lines[j].strip()), len(lines))
         parts.literal("".join(lines[i:end]))  # indented code
         return end
     return _paragraph(lines, i, first_line, parts)
+
+
+def _component_line(line: str, number: int, parts: _Parts) -> int:
+    """1 if the line is a component's mark (its title or tab label a segment), else 0."""
+    text = line.rstrip("\n")
+    if parts.admonition and text.strip() and not text.startswith((" ", "\t")):
+        parts.admonition = False  # an admonition ends at its first line not indented
+    if CONTAINER_END.match(text):
+        parts.literal(line)
+        return 1
+    if JSX_LINE.match(text):
+        tag = text.strip()
+        if tag.startswith("<TabItem"):
+            parts.tabs += 1
+        elif tag.startswith("</TabItem"):
+            parts.tabs = max(0, parts.tabs - 1)
+        if label := TAB_LABEL.match(text):
+            parts.literal(label.group(1))
+            parts.text("label", label.group(2), number)
+            parts.literal(label.group(3) + line[len(text):])
+        else:
+            parts.literal(line)
+        return 1
+    for pattern in (CONTAINER, ADMONITION):
+        if found := pattern.match(text):
+            parts.admonition = parts.admonition or pattern is ADMONITION
+            parts.literal(found.group(1))
+            parts.text("label", found.group(2), number)
+            parts.literal(found.group(3) + line[len(text):])
+            return 1
+    return 0
 
 
 def _paragraph(lines: list[str], i: int, first_line: int, parts: _Parts) -> int:
@@ -154,6 +210,8 @@ def _paragraph(lines: list[str], i: int, first_line: int, parts: _Parts) -> int:
 def _opens_block(lines: list[str], j: int) -> bool:
     line = lines[j]
     return bool(ATX.match(line.rstrip("\n")) or FENCE.match(line) or LITERAL_LINE.match(line)
+                or CONTAINER_END.match(line) or CONTAINER.match(line.rstrip("\n")) or JSX_LINE.match(line)
+                or ADMONITION.match(line.rstrip("\n")) or ANY_FENCE.match(line)
                 or (RULE.match(line) and not SETEXT.match(line))
                 or any(pattern.match(line) for pattern, kind in OPENERS if kind != "quote"))
 
