@@ -171,17 +171,24 @@ def test_handoff_memory_catalogue_and_summary(handed_off):
     folder = handed_off / "handoff/zh-hant"
     memory = tmxfile.parsestring((folder / "memory.tmx").read_bytes())
     pairs = {u.source: u.target for u in memory.units}
-    assert pairs == {"Introduction": "引言", "Where Hong Kong stands.": "香港的現況。",
-                     "Hong Kong is a bustling metropolis.": "香港是一個繁華的國際都會。",
-                     "Why it matters": "為何重要",
-                     "See [the ethics section](ethics.md#data-privacy).": "見[倫理一節](ethics.md#data-privacy)。"}
+    published = {"Introduction": "引言", "Where Hong Kong stands.": "香港的現況。",
+                 "Hong Kong is a bustling metropolis.": "香港是一個繁華的國際都會。",
+                 "Why it matters": "為何重要",
+                 "See [the ethics section](ethics.md#data-privacy).": "見[倫理一節](ethics.md#data-privacy)。"}
+    ethics = {u.source: u.target for u in units(folder / "xliff/ethics.xlf").values() if u.target}
+    # The outdated page's unchanged blocks (exact matches) and the changed one's previous
+    # translation, with the original it was made from (a fuzzy match for the new text).
+    assert pairs == published | ethics | {"Privacy first.": "私隱優先。"}
+    assert "Privacy comes first." not in pairs and len(ethics) == 5
+    header = memory.document.getroot().find("header")
+    assert header.get("segtype") == "paragraph" and header.get("srclang") == "en-HK"
     with (folder / "messages.po").open("rb") as handle:
         catalog = read_po(handle)
     assert catalog.locale_identifier == "zh_Hant_HK" and catalog.get("Contents").string == "目錄"
     readme = (folder / "README.md").read_text(encoding="utf-8")
     assert "| xliff/ethics.xlf | Ethical Considerations | outdated | 6 | 3 | 5 |" in readme
     assert "| xliff/extra.xlf | Extra Page | missing | 10 | 23 | 0 |" in readme
-    assert "memory.tmx: 5 aligned segments" in readme
+    assert "memory.tmx: 11 segments" in readme
 
 
 def translate(path: Path, translations: dict[str, str], out: Path) -> Path:
