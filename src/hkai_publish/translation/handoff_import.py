@@ -8,7 +8,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Collection
 
 import yaml
 from babel.messages.pofile import PoFileError, read_po
@@ -111,12 +111,15 @@ def _plan_page(config: Config, path: Path, filenode, units: list, entries: dict[
         what = f"language {filenode.get('target-language')!r}" if locale is None else f"page {skeleton['key']!r}"
         problems.append(Problem(path, line, "xliff", f"{what} is not in this publication"))
         return None
+    previous = entry.documents.get(locale.tag)
+    published = set() if previous is None else \
+        {s.text for s in split_body(previous.body).segments} | {str(previous.meta.get(k, "")) for k in ("title", "summary")}
     targets, sources = {}, {}
     for unit_id, unit in units:
         sources[unit_id] = unit.source
         text = one_line((unit.target or "").strip().splitlines())
         node = unit.xmlelement.find(f"{{{XLIFF_NS}}}target")
-        if reason := untranslated(unit.source, text, node.get("state", "") if node is not None else ""):
+        if reason := untranslated(unit.source, text, node.get("state", "") if node is not None else "", published):
             line = (node if node is not None else unit.xmlelement).sourceline
             problems.append(Problem(path, line, "untranslated", f"unit {unit_id} {reason}"))
         targets[unit_id] = text
@@ -132,7 +135,6 @@ def _plan_page(config: Config, path: Path, filenode, units: list, entries: dict[
                                 "(a unit starts a heading, list or table of its own): keep each unit one block"))
         return None
     target = config.content_dir / locale.folder / f"{entry.key}.md"
-    previous = entry.documents.get(locale.tag)
     if previous is not None and previous.path.resolve() == target.resolve():
         data = _rewrite(previous, skeleton, targets)
     else:
@@ -140,17 +142,18 @@ def _plan_page(config: Config, path: Path, filenode, units: list, entries: dict[
     return Import(target, data, path, entry.original.hash.startswith(skeleton["source_hash"]))
 
 
-def untranslated(source: str, target: str, state: str) -> str | None:
+def untranslated(source: str, target: str, state: str, published: Collection[str] = ()) -> str | None:
     """Why a returned unit is not translated yet, if it is not: no target, a state that says so,
     the source itself (what CAT tools write for a segment left untranslated; unless the unit is
-    signed off as it is, or has no letters to translate), or a sentence of the source left in."""
+    signed off as it is, has no lower-case letters to translate, or the published translation
+    already keeps the text as it is: `published`), or a sentence of the source left in."""
     source = one_line(source.strip().splitlines())
     if not target:
         return f"has no translation: {source[:60]!r}"
     if state in UNTRANSLATED_STATES:
         return f"is marked state={state!r}, not translated yet: {source[:60]!r}"
     if target == source:
-        if state in SIGNED_STATES or not any(c.islower() for c in NOT_PROSE.sub("", source)):
+        if state in SIGNED_STATES or target in published or not any(c.islower() for c in NOT_PROSE.sub("", source)):
             return None
         return (f"is still the original text (a CAT tool returns a segment left untranslated as its source; "
                 f"mark the target state=\"final\" if it is meant to stay so): {source[:60]!r}")
