@@ -78,9 +78,9 @@ class Task:
     previous: Mapping[str, Previous]
     """Segment id -> its previous translation, where the page had one."""
     base_markup: frozenset[str] | None = None
-    """Digests of the markup between blocks in the original the translation was made from (where
-    git has it): `handoff import` keeps the translation's own markup where the original's is one
-    of these."""
+    """Digests of the lines of markup between blocks (code, tables' rules, HTML) in the original the
+    translation was made from, where git has it: `handoff import` keeps the translation's own
+    markup except where the original's changed since."""
 
     @property
     def words(self) -> int:
@@ -128,7 +128,8 @@ def previous_translations(original: Document, translation: Document,
         old_segment = old.segments[old_index]
         if old_segment.id in old_to_target:
             found[split.segments[new_index].id] = Previous(old_segment.text, old_to_target[old_segment.id], same)
-    return found, frozenset(markup_digest(part) for part in old.skeleton if isinstance(part, str))
+    return found, frozenset(markup_digest(line) for part in old.skeleton if isinstance(part, str)
+                            for line in part.splitlines(keepends=True))
 
 
 def make_xliff(config: Config, task: Task, profile: str = "generic") -> bytes:

@@ -171,9 +171,9 @@ def _rewrite(previous: Document, skeleton: dict[str, Any], targets: dict[str, st
     text = decode_text(data, previous.path, ContentError)
     body = previous.body
     front = text[:len(text) - len(body)]
-    base = skeleton.get("base_markup")
-    keep = (lambda markup: True) if base is None else (lambda markup, base=frozenset(base): markup_digest(markup) in base)
-    body = rewrite_body(body, split_body(body), skeleton["skeleton"], targets, keep)
+    known = frozenset(skeleton["base_markup"]) if "base_markup" in skeleton else None
+    base = None if known is None else (lambda line: markup_digest(line) in known)
+    body = rewrite_body(body, split_body(body), skeleton["skeleton"], targets, base)
     for key in ("title", "summary"):
         if key in targets and str(previous.meta.get(key, "")) != targets[key]:
             front = _set_value(front, key, targets[key])

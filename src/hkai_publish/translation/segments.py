@@ -236,40 +236,70 @@ def changes(old: Split, new: Split) -> dict[int, tuple[int, bool]]:
 
 
 def rewrite_body(body: str, split: Split, skeleton: Sequence[str | int], texts: Mapping[str, str],
-                 keep_markup: Callable[[str], bool] = lambda markup: True) -> str:
+                 base: Callable[[str], bool] | None = None) -> str:
     """`body` (taken apart as `split`) changed into what `skeleton` and `texts` give, as little as
     can be: a block whose text is the same stays as written (its line breaks too), and so does the
-    markup between blocks (code, raw HTML, table padding) where `keep_markup` says the new markup
-    is not a change of its own. New, changed and removed blocks follow the skeleton."""
+    translation's own markup between blocks (code with translated comments, raw HTML, table
+    padding). `base` says whether a line of the original's markup was already there when the
+    translation was made (None: not known): lines the original changed or added since are taken
+    from it. New, changed and removed blocks follow the skeleton."""
     old = _pieces(body, split)
-    new = [(("markup", part), part) if isinstance(part, str) else (("text", texts[str(part)]), texts[str(part)])
-           for part in skeleton]
+    new = [piece for part in skeleton for piece in
+           (_markup_lines(part, part) if isinstance(part, str) else [(("text", texts[str(part)]), texts[str(part)])])]
     matcher = difflib.SequenceMatcher(None, [key for key, _ in old], [key for key, _ in new], autojunk=False)
     out = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         before, after = old[i1:i2], new[j1:j2]
         if tag == "equal":
             out += [written for _, written in before]
-        elif tag == "replace" and len(before) == len(after) and all(a[0][0] == b[0][0] for a, b in zip(before, after)):
-            for (key, written), (new_key, text) in zip(before, after):
-                out.append(written if key[0] == "markup" and keep_markup(new_key[1]) else text)
+        elif all(key[0] == "markup" for key, _ in before + after):
+            out.append(merge_markup("".join(w for _, w in before), "".join(w for _, w in after), base))
         else:
             out += [text for _, text in after]
     return "".join(out)
 
 
+def merge_markup(translated: str, original: str, base: Callable[[str], bool] | None) -> str:
+    """Markup between blocks: the translation's lines, except where the original changed them
+    since the translation was made (lines of `original` that `base` does not know), which come
+    from the original; lines the original dropped go."""
+    ours, theirs = translated.splitlines(keepends=True), original.splitlines(keepends=True)
+    out = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ours, theirs, autojunk=False).get_opcodes():
+        mine, new = ours[i1:i2], theirs[j1:j2]
+        if tag == "equal":
+            out += mine
+        elif tag == "replace":
+            out += mine if base is None or all(base(line) for line in new) else new
+        elif tag == "insert":
+            out += [] if base is not None and all(base(line) for line in new) else new
+        else:  # the translation's own lines stay, unless the original had them and dropped them
+            out += [] if base is not None and any(base(line) for line in mine) else mine
+    return "".join(out)
+
+
 def _pieces(body: str, split: Split) -> list[tuple[tuple[str, str], str]]:
-    """The body as (markup or text, its normalised form) keys and the source as written."""
+    """The body as keys (a block's text, or a line of the markup between blocks, normalised) and
+    the source as written."""
     numbered = {s.id: s for s in split.segments}
     starts = [numbered[str(part)].span[0] if isinstance(part, int) else None for part in split.skeleton]
     pieces, at = [], 0
     for index, part in enumerate(split.skeleton):
         if isinstance(part, str):
             end = next((s for s in starts[index + 1:] if s is not None), len(body))
-            pieces.append((("markup", part), body[at:end]))
+            pieces += _markup_lines(part, body[at:end])
             at = end
         else:
             segment = numbered[str(part)]
             pieces.append((("text", segment.text), body[segment.span[0]:segment.span[1]]))
             at = segment.span[1]
     return pieces
+
+
+def _markup_lines(markup: str, written: str) -> list[tuple[tuple[str, str], str]]:
+    """Markup as one piece per line (so that a code block is matched line by line), or whole where
+    the source as written has its lines elsewhere (a quote's markers inside its text)."""
+    keys, lines = markup.splitlines(keepends=True), written.splitlines(keepends=True)
+    if len(keys) != len(lines):
+        return [(("markup", markup), written)]
+    return [(("markup", key), line) for key, line in zip(keys, lines)]
