@@ -254,9 +254,18 @@ def rewrite_body(body: str, split: Split, skeleton: Sequence[str | int], texts: 
             out += [written for _, written in before]
         elif all(key[0] == "markup" for key, _ in before + after):
             out.append(merge_markup("".join(w for _, w in before), "".join(w for _, w in after), base))
+        elif _texts(before) == _texts(after) and (base is None or all(base(k[1]) for k, _ in after if k[0] == "markup")):
+            # Changed blocks amid markup that differs only as the translation writes it (a blank
+            # line more or less): the new texts in the translation's markup.
+            texts = iter(text for key, text in after if key[0] == "text")
+            out += [next(texts) if key[0] == "text" else written for key, written in before]
         else:
             out += [text for _, text in after]
     return "".join(out)
+
+
+def _texts(pieces: list[tuple[tuple[str, str], str]]) -> int:
+    return sum(1 for key, _ in pieces if key[0] == "text")
 
 
 def merge_markup(translated: str, original: str, base: Callable[[str], bool] | None) -> str:
@@ -271,8 +280,8 @@ def merge_markup(translated: str, original: str, base: Callable[[str], bool] | N
             out += mine
         elif tag == "replace":
             out += mine if base is None or all(base(line) for line in new) else new
-        elif tag == "insert":
-            out += [] if base is not None and all(base(line) for line in new) else new
+        elif tag == "insert":  # blank lines the translation does without stay out
+            out += [] if all(not line.strip() or (base and base(line)) for line in new) else new
         else:  # the translation's own lines stay, unless the original had them and dropped them
             out += [] if base is not None and any(base(line) for line in mine) else mine
     return "".join(out)
