@@ -319,10 +319,17 @@ def test_omegat_translates_the_omegat_handoff_and_it_imports_as_one_block(outdat
 @needs_omegat
 def test_omegat_segmenting_by_sentence_matches_the_unchanged_sentences(outdated, tmp_path):
     folder = hand_off(outdated, "omegat")
-    counts = console_translate(omegat_project(tmp_path / "omegat", folder, sentences=True))
+    before = (outdated / "content/zh-hant/guide.md").read_bytes()
+    project = omegat_project(tmp_path / "omegat", folder, sentences=True)
+    counts = console_translate(project)
     # memory.tmx is paragraph-level: OmegaT splits it by sentence too, so of the edited
     # paragraph's three sentences only the edited one is left.
     assert counts["guide.xlf"][1] == 1 and counts["guide.xlf"][0] > len(units(folder / "xliff/guide.xlf"))
+    translator_memory(project, {EDIT[1]: "它可在任何 Debian 或 Ubuntu 電腦上運行。"})
+    assert console_translate(project)["guide.xlf"][1] == 0
+    result = run_cli("handoff", "import", str(project / "target/guide.xlf"), cwd=outdated)
+    assert result.returncode == 0, result.stderr
+    assert_one_block_changed(outdated, before)  # the sentences joined back as Chinese is written
 
 
 def test_generic_handoff_in_omegat_shows_nothing_to_translate_which_is_why_there_is_a_profile(outdated, tmp_path):
