@@ -317,6 +317,7 @@ def test_import_refuses_english_left_in_a_target(handed_off, tmp_path, target, s
 def test_untranslated_accepts_what_needs_no_translation():
     assert untranslated("AI", "AI", "") is None  # no lower-case letters: an acronym, a figure
     assert untranslated("`npm install` 2026", "`npm install` 2026", "translated") is None
+    assert untranslated(":::note", ":::note", "") is None and untranslated("<Tabs>", "<Tabs>", "") is None
     assert untranslated("Python", "Python", "final") is None  # signed off as it is
     assert untranslated("build", "build", "", published={"build"}) is None  # as the published translation has it
     assert "is still the original text" in untranslated("Python", "Python", "translated")

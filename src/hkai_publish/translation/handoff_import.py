@@ -29,9 +29,9 @@ from hkai_publish.translation.status import set_front_matter
 UNTRANSLATED_STATES = ("new", "needs-translation")
 SIGNED_STATES = ("final", "signed-off")
 """States that say a target identical to its source is meant (a name, a code)."""
-NOT_PROSE = re.compile(r"`[^`]*`|\]\([^)]*\)|<[^>]*>|https?://\S+")
-"""Code, link targets, tags and URLs: what is left without lower-case letters (`AI`, `GPT-4`,
-`2026`) has nothing to translate."""
+NOT_PROSE = re.compile(r"`[^`]*`|\]\([^)]*\)|<[^>]*>|https?://\S+|\{[^}]*\}|^(?::::+|!!!)[\w-]*")
+"""Code, link targets, tags, URLs, attributes and container fences (`:::note`): what is left
+without lower-case letters (`AI`, `GPT-4`, `2026`) has nothing to translate."""
 SENTENCE = re.compile(r"[^.!?]*[A-Za-z][^.!?]*[.!?]")
 BOM = b"\xef\xbb\xbf"
 
