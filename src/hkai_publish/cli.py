@@ -292,8 +292,13 @@ def mark_command(ctx: click.Context, paths: tuple[Path, ...], project: Path | No
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: <project>/handoff). Replaced whole.")
 @click.option("--zip", "as_zip", is_flag=True, help="One zip per language instead of folders.")
+@click.option("--for", "profile", type=click.Choice(["generic", "omegat"]), default="generic", show_default=True,
+              help="The CAT tool the XLIFF is for: generic (Okapi, memoQ, Trados, Phrase, Weblate: untranslated "
+                   "units have an empty target) or omegat (OmegaT's XLIFF filter: every target starts as a copy "
+                   "of the source; unchanged blocks come from memory.tmx in tm/auto/).")
 @click.pass_context
-def handoff_group(ctx: click.Context, project: Path, tags: tuple[str, ...], out_dir: Path | None, as_zip: bool) -> None:
+def handoff_group(ctx: click.Context, project: Path, tags: tuple[str, ...], out_dir: Path | None, as_zip: bool,
+                  profile: str) -> None:
     """Write what a translator or agency needs, per language: README.md (what to translate, word
     counts), xliff/<page>.xlf for missing and outdated pages (XLIFF 1.2, previous translations
     included), memory.tmx (published translations) and messages.po (UI strings).
@@ -314,7 +319,7 @@ def handoff_group(ctx: click.Context, project: Path, tags: tuple[str, ...], out_
                                      param_hint="--locale")
         out = out_dir or config.project_dir / "handoff"
         check_out_dir(config, out)
-        outputs = make_handoff(config, locales or None, as_zip)
+        outputs = make_handoff(config, locales or None, as_zip, profile)
         write_outputs(out, outputs)
     for output in outputs:
         if output.path.endswith((".zip", "README.md")):
@@ -324,13 +329,15 @@ def handoff_group(ctx: click.Context, project: Path, tags: tuple[str, ...], out_
 @handoff_group.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @SUB_PROJECT
+@STRICT
 @click.pass_context
-def import_command(ctx: click.Context, files: tuple[Path, ...], project: Path | None) -> None:
+def import_command(ctx: click.Context, files: tuple[Path, ...], project: Path | None, strict: bool) -> None:
     """Put translated FILES back: each .xlf page into content/<language>/ (marked up to date with
-    the version handed off), a .po into locales/. Nothing is written if any file has a problem."""
+    the version handed off; an existing translation keeps everything but the blocks whose
+    translation changed), a .po into locales/. Nothing is written if any file has a problem."""
     with _user_errors():
         imports, problems = plan_imports(_config(ctx, project), list(files))
-        _report(problems, strict=False)
+        _report(problems, strict)
         written = write_imports(imports)
     for item, changed in written:
         note = "" if item.current else " (the original changed since the hand-off: still outdated)"

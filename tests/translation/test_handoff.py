@@ -13,6 +13,7 @@ from translate.storage.tmx import tmxfile
 from translate.storage.xliff import xlifffile
 
 from conftest import commit_all, parse_html, run_cli, write
+from hkai_publish.translation.handoff_import import untranslated
 from hkai_publish.translation.segments import count_words, join_body, split_body
 from hkai_publish.sources.content import Document
 from hkai_publish.sources.locales import parse_locale
@@ -171,17 +172,24 @@ def test_handoff_memory_catalogue_and_summary(handed_off):
     folder = handed_off / "handoff/zh-hant"
     memory = tmxfile.parsestring((folder / "memory.tmx").read_bytes())
     pairs = {u.source: u.target for u in memory.units}
-    assert pairs == {"Introduction": "引言", "Where Hong Kong stands.": "香港的現況。",
-                     "Hong Kong is a bustling metropolis.": "香港是一個繁華的國際都會。",
-                     "Why it matters": "為何重要",
-                     "See [the ethics section](ethics.md#data-privacy).": "見[倫理一節](ethics.md#data-privacy)。"}
+    published = {"Introduction": "引言", "Where Hong Kong stands.": "香港的現況。",
+                 "Hong Kong is a bustling metropolis.": "香港是一個繁華的國際都會。",
+                 "Why it matters": "為何重要",
+                 "See [the ethics section](ethics.md#data-privacy).": "見[倫理一節](ethics.md#data-privacy)。"}
+    ethics = {u.source: u.target for u in units(folder / "xliff/ethics.xlf").values() if u.target}
+    # The outdated page's unchanged blocks (exact matches) and the changed one's previous
+    # translation, with the original it was made from (a fuzzy match for the new text).
+    assert pairs == published | ethics | {"Privacy first.": "私隱優先。"}
+    assert "Privacy comes first." not in pairs and len(ethics) == 5
+    header = memory.document.getroot().find("header")
+    assert header.get("segtype") == "paragraph" and header.get("srclang") == "en-HK"
     with (folder / "messages.po").open("rb") as handle:
         catalog = read_po(handle)
     assert catalog.locale_identifier == "zh_Hant_HK" and catalog.get("Contents").string == "目錄"
     readme = (folder / "README.md").read_text(encoding="utf-8")
     assert "| xliff/ethics.xlf | Ethical Considerations | outdated | 6 | 3 | 5 |" in readme
     assert "| xliff/extra.xlf | Extra Page | missing | 10 | 23 | 0 |" in readme
-    assert "memory.tmx: 5 aligned segments" in readme
+    assert "memory.tmx: 11 segments" in readme
 
 
 def translate(path: Path, translations: dict[str, str], out: Path) -> Path:
@@ -269,3 +277,92 @@ def test_import_reports_foreign_or_damaged_files(handed_off, tmp_path):
         result = run_cli("handoff", "import", str(path), "--project", str(project))
         assert result.returncode == 1 and "Traceback" not in result.stderr
         assert result.stderr.startswith(str(path) + message), result.stderr
+
+
+def returned(path: Path, out: Path, targets: dict[str, tuple[str, str | None]]) -> Path:
+    """The hand-off file as a CAT tool returns it: unit source -> (target text, state)."""
+    store = xlifffile.parsestring(path.read_bytes())
+    for unit in store.units:
+        if unit.source in targets:
+            text, state = targets[unit.source]
+            node = unit.xmlelement.find("{*}target")
+            node.text = text
+            node.attrib.pop("state", None)
+            if state:
+                node.set("state", state)
+    out.write_bytes(bytes(store))
+    return out
+
+
+@pytest.mark.parametrize(("target", "state", "message"), [
+    ("Privacy comes first.", None, "is still the original text"),
+    ("Privacy comes first.", "translated", "is still the original text"),
+    ("私隱永遠優先。", "needs-translation", "is marked state='needs-translation', not translated yet"),
+    ("私隱永遠優先。", "new", "is marked state='new'"),
+    ("", None, "has no translation"),
+])
+def test_import_refuses_english_left_in_a_target(handed_off, tmp_path, target, state, message):
+    project = handed_off
+    before = (project / "content/zh-hant/ethics.md").read_bytes()
+    done = returned(project / "handoff/zh-hant/xliff/ethics.xlf", tmp_path / "ethics.xlf",
+                    {"Privacy comes first.": (target, state)})
+    result = run_cli("handoff", "import", str(done), cwd=project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    line = next(n for n, text in enumerate(done.read_text(encoding="utf-8").splitlines(), 1)
+                if "<target" in text and (f">{target}<" in text or (not target and "/>" in text)))
+    assert result.stderr.startswith(f"{done}:{line}: [untranslated] unit ") and message in result.stderr
+    assert (project / "content/zh-hant/ethics.md").read_bytes() == before
+
+
+def test_untranslated_accepts_what_needs_no_translation():
+    assert untranslated("AI", "AI", "") is None  # no lower-case letters: an acronym, a figure
+    assert untranslated("`npm install` 2026", "`npm install` 2026", "translated") is None
+    assert untranslated(":::note", ":::note", "") is None and untranslated("<Tabs>", "<Tabs>", "") is None
+    assert untranslated("Python", "Python", "final") is None  # signed off as it is
+    assert untranslated("build", "build", "", published={"build"}) is None  # as the published translation has it
+    assert "is still the original text" in untranslated("Python", "Python", "translated")
+    sentence = "The same capabilities make AI valuable."
+    assert "still has a sentence of the original" in untranslated(f"First. {sentence}", f"第一。 {sentence}", "")
+    assert untranslated("See GPT-4 and Hong Kong.", "見 GPT-4 及 Hong Kong。", "") is None
+
+
+def test_import_warns_of_each_string_a_returned_catalogue_lost(handed_off, tmp_path):
+    project = handed_off
+    po = project / "locales/zh_Hant_HK/LC_MESSAGES/messages.po"
+    before = po.read_bytes()
+    lost = tmp_path / "messages.po"
+    text = (project / "handoff/zh-hant/messages.po").read_text(encoding="utf-8")
+    lost.write_text(text.replace('msgstr "目錄"', 'msgstr ""'), encoding="utf-8")
+    line = next(n for n, text in enumerate(lost.read_text(encoding="utf-8").splitlines(), 1) if text == 'msgid "Contents"')
+    result = run_cli("handoff", "import", "--strict", str(lost), cwd=project)
+    assert result.returncode == 1 and po.read_bytes() == before
+    assert result.stderr.startswith(f"{lost}:{line}: [lost-translation] the returned catalogue has no translation "
+                                    "for 'Contents', translated as '目錄'")
+    result = run_cli("handoff", "import", str(lost), cwd=project)
+    assert result.returncode == 0 and "[lost-translation]" in result.stderr and po.read_bytes() != before
+
+
+def test_import_rewrites_only_what_changed_when_blocks_come_and_go(make_project, tmp_path):
+    """An original gains a paragraph, loses one, changes its code and its title: the translation
+    gains and loses those blocks, takes the new code, and keeps everything else as it wrote it."""
+    en = "---\ntitle: Guide\norder: 1\n---\n\nFirst paragraph.\n\nSecond paragraph.\n\n```sh\nrun --old\n```\n\n" \
+         "```sh\necho same  # comment\n```\n\nLast paragraph.\n"
+    zh = "---\norder: 1\ntitle: 指南\n---\n\n第一段，\n分兩行。\n\n第二段。\n\n```sh\nrun --old\n```\n\n" \
+         "```sh\necho same  # 註釋\n```\n\n最後一段。\n"
+    project = make_project(en={"guide.md": en}, zh={"guide.md": zh})
+    commit_all(project, "First edition")
+    assert run_cli("status", "mark", "content/zh-hant/guide.md", cwd=project).returncode == 0
+    commit_all(project, "Checked")
+    new = en.replace("title: Guide", "title: The Guide").replace("Second paragraph.\n\n", "") \
+        .replace("run --old", "run --new").replace("Last paragraph.", "New paragraph.\n\nLast paragraph.")
+    (project / "content/en/guide.md").write_text(new, encoding="utf-8")
+    commit_all(project, "Edited")
+    assert run_cli("handoff", cwd=project).returncode == 0
+    done = returned(project / "handoff/zh-hant/xliff/guide.xlf", tmp_path / "guide.xlf",
+                    {"The Guide": ("指南全文", "translated"), "New paragraph.": ("新段落。", "translated")})
+    result = run_cli("handoff", "import", str(done), cwd=project)
+    assert result.returncode == 0, result.stderr
+    after = (project / "content/zh-hant/guide.md").read_text(encoding="utf-8")
+    source_hash = re.search(r'source_hash: "(\w+)"', after).group(1)
+    assert after == (f'---\norder: 1\ntitle: 指南全文\nsource_hash: "{source_hash}"\n---\n\n第一段，\n分兩行。\n\n'
+                     "```sh\nrun --new\n```\n\n```sh\necho same  # 註釋\n```\n\n新段落。\n\n最後一段。\n")

@@ -4,6 +4,7 @@ outdated pages as XLIFF 1.2, a TMX memory of the published translations and a su
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import zipfile
@@ -28,6 +29,11 @@ from hkai_publish.machinery.files import Output
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
 SKELETON_FORMAT = "hkai-publish/page-skeleton/1"
+PROFILES = ("generic", "omegat")
+"""How untranslated units are written: `generic` (XLIFF 1.2 as Okapi, memoQ, Trados, Phrase and
+Weblate read it: an empty <target state="needs-translation"/>, unchanged blocks pre-filled) or
+`omegat` (OmegaT's own XLIFF filter translates the text of <target>: every target starts as a copy
+of the source, and the previous translations come from memory.tmx). See docs/handoff.md."""
 KIND_NAMES = {"title": "Page title", "summary": "Page summary", "heading": "Heading", "item": "List item",
               "quote": "Quotation", "cell": "Table cell", "footnote": "Footnote", "paragraph": "Paragraph",
               "abbreviation": "Abbreviation", "definition": "Definition",
@@ -72,6 +78,10 @@ class Task:
     split: Split
     previous: Mapping[str, Previous]
     """Segment id -> its previous translation, where the page had one."""
+    base_markup: frozenset[str] | None = None
+    """Digests of the lines of markup between blocks (code, tables' rules, HTML) in the original the
+    translation was made from, where git has it: `handoff import` keeps the translation's own
+    markup except where the original's changed since."""
 
     @property
     def words(self) -> int:
@@ -93,19 +103,25 @@ def plan_tasks(entries: list[Entry], locale: Locale) -> list[Task]:
         state = translation_state(entry.original, translation)
         if state in (TranslationState.MISSING, TranslationState.OUTDATED):
             split = split_document(entry.original)
-            previous = previous_translations(entry.original, translation, split) if translation else {}
-            tasks.append(Task(entry, locale, state, split, previous))
+            previous, base = previous_translations(entry.original, translation, split) if translation else ({}, None)
+            tasks.append(Task(entry, locale, state, split, previous, base))
     return tasks
 
 
-def previous_translations(original: Document, translation: Document, split: Split) -> dict[str, Previous]:
-    """Each segment's previous translation. Where git has the original the translation was made
-    from, unchanged segments keep theirs exactly and replaced ones show the old one; otherwise the
-    current original is aligned with the translation block by block, all as mere suggestions."""
+def markup_digest(markup: str) -> str:
+    return hashlib.sha256(markup.encode("utf-8")).hexdigest()[:16]
+
+
+def previous_translations(original: Document, translation: Document,
+                          split: Split) -> tuple[dict[str, Previous], frozenset[str] | None]:
+    """Each segment's previous translation, and the digests of the markup of the original it was
+    made from. Where git has that original, unchanged segments keep theirs exactly and replaced
+    ones show the old one; otherwise the current original is aligned with the translation block by
+    block, all as mere suggestions."""
     translated = split_document(translation)
     revision = find_revision(original.path, translation.source_hash) if translation.source_hash else None
     if revision is None:
-        return {a.id: Previous(a.text, b.text, False) for a, b in align(split, translated)}
+        return {a.id: Previous(a.text, b.text, False) for a, b in align(split, translated)}, None
     old = split_page(revision.meta, revision.body)
     old_to_target = {a.id: b.text for a, b in align(old, translated)}
     found = {}
@@ -113,19 +129,22 @@ def previous_translations(original: Document, translation: Document, split: Spli
         old_segment = old.segments[old_index]
         if old_segment.id in old_to_target:
             found[split.segments[new_index].id] = Previous(old_segment.text, old_to_target[old_segment.id], same)
-    return found
+    return found, frozenset(markup_digest(line) for part in old.skeleton if isinstance(part, str)
+                            for line in part.splitlines(keepends=True))
 
 
-def make_xliff(config: Config, task: Task) -> bytes:
+def make_xliff(config: Config, task: Task, profile: str = "generic") -> bytes:
     """One page as an XLIFF 1.2 file: a unit per segment with its location and notes; previous
-    translations pre-filled where still exact, offered as <alt-trans> where not. The header's
-    skeleton lets `handoff import` rebuild the page's Markdown."""
+    translations pre-filled where still exact (`generic`), offered as <alt-trans> where not. The
+    header's skeleton lets `handoff import` rebuild the page's Markdown."""
     original, locale = task.entry.original, task.locale
     name = _source_name(config, original)
     store = Xliff12File(sourcelanguage=original.locale.tag, targetlanguage=locale.tag)
     store.switchfile(name, createifmissing=True)
     skeleton = {"format": SKELETON_FORMAT, "key": task.entry.key, "source_hash": original.short_hash,
                 "translation": f"content/{locale.folder}/{task.entry.key}.md", "skeleton": list(task.split.skeleton)}
+    if task.base_markup is not None:
+        skeleton["base_markup"] = sorted(task.base_markup)
     filenode = store.body.getparent()
     header = etree.Element(f"{{{XLIFF_NS}}}header")
     internal = etree.SubElement(etree.SubElement(header, f"{{{XLIFF_NS}}}skl"), f"{{{XLIFF_NS}}}internal-file",
@@ -144,10 +163,11 @@ def make_xliff(config: Config, task: Task) -> bytes:
         unit.addnote(f"{KIND_NAMES[segment.kind]} on page {task.entry.key} (“{original.title}”){where}.",
                      origin="hkai-publish")
         previous = task.previous.get(segment.id)
+        _add_target(unit, segment.text, previous.target if previous and previous.exact else None, locale, profile)
         if previous and previous.exact:
-            unit.settarget(previous.target, locale.tag)
-            unit.getlanguageNode(lang=None, index=1).set("state-qualifier", "exact-match")
-            unit.addnote("Unchanged since the previous translation, which is filled in.", origin="hkai-publish")
+            unit.addnote("Unchanged since the previous translation, which is filled in." if profile == "generic" else
+                         "Unchanged since the previous translation: memory.tmx has it (in tm/auto/, OmegaT fills it "
+                         "in).", origin="hkai-publish")
         elif previous:
             unit.addalttrans(previous.target, origin="previous-translation", lang=locale.tag,
                              sourcetxt=previous.source)
@@ -155,23 +175,58 @@ def make_xliff(config: Config, task: Task) -> bytes:
     return bytes(store)
 
 
+def _add_target(unit: Xliff12Unit, source: str, filled: str | None, locale: Locale, profile: str) -> None:
+    """The unit's <target>, right after its <source> as the schema wants. `generic`: the previous
+    translation, marked an exact match, or empty and needing translation. `omegat`: a copy of the
+    source with no state (OmegaT keeps the attribute as it finds it, so a state would still say
+    "needs-translation" once translated)."""
+    target = etree.Element(f"{{{XLIFF_NS}}}target", {"{http://www.w3.org/XML/1998/namespace}lang": locale.tag})
+    if profile == "omegat":
+        target.text = source
+        unit.xmlelement.attrib.pop("approved", None)
+    elif filled is not None:
+        target.text = filled
+        target.set("state", "translated")
+        target.set("state-qualifier", "exact-match")
+        unit.xmlelement.set("approved", "yes")
+    else:
+        target.set("state", "needs-translation")
+    unit.xmlelement.find(f"{{{XLIFF_NS}}}source").addnext(target)
+
+
 def _source_name(config: Config, doc: Document) -> str:
     return doc.path.resolve().relative_to(config.project_dir.resolve()).as_posix()
 
 
-def make_tmx(config: Config, entries: list[Entry], locale: Locale) -> tuple[bytes, int]:
-    """Aligned original/translation segments of every up-to-date page: a memory for CAT tools."""
+def make_tmx(config: Config, entries: list[Entry], locale: Locale, tasks: list[Task] = ()) -> tuple[bytes, int]:
+    """A memory for CAT tools: aligned original/translation segments of every up-to-date page, and
+    of the pages to update, each segment's previous translation with the original it was made
+    from (exact matches for unchanged blocks, fuzzy ones for changed blocks)."""
     source = config.default_locale.tag
     memory = tmxfile(sourcelanguage=source)
+    # Our segments are whole blocks: OmegaT splits a paragraph-level memory into sentences when
+    # its project does, and then matches the sentences that did not change.
+    memory.document.getroot().find("header").set("segtype", "paragraph")
     seen = set()
+
+    def add(a: str, b: str, comment: str) -> None:
+        if (a, b) not in seen:
+            seen.add((a, b))
+            memory.addtranslation(a, source, b, locale.tag, comment=comment)
+
     for entry in entries:
         translation = entry.documents.get(locale.tag)
-        if translation_state(entry.original, translation) is not TranslationState.CURRENT:
-            continue
-        for a, b in align(split_document(entry.original), split_document(translation)):
-            if (a.text, b.text) not in seen:
-                seen.add((a.text, b.text))
-                memory.addtranslation(a.text, source, b.text, locale.tag, comment=f"{entry.key}: {KIND_NAMES[a.kind]}")
+        if translation_state(entry.original, translation) is TranslationState.CURRENT:
+            for a, b in align(split_document(entry.original), split_document(translation)):
+                add(a.text, b.text, f"{entry.key}: {KIND_NAMES[a.kind]}")
+    for task in tasks:
+        current = {s.id: s for s in task.split.segments}
+        for segment_id, previous in task.previous.items():
+            # Without git, an alignment of the current original with an older translation is a
+            # guess: not a pair to fill in automatically.
+            if previous.exact or previous.source != current[segment_id].text:
+                add(previous.source, previous.target,
+                    f"{task.entry.key}: {KIND_NAMES[current[segment_id].kind]}, previous translation")
     return bytes(memory), len(seen)
 
 
@@ -184,7 +239,8 @@ def make_po(config: Config, locale: Locale, template: Catalog) -> bytes:
     return serialize(catalog)
 
 
-def make_handoff(config: Config, locales: list[Locale] | None = None, as_zip: bool = False) -> list[Output]:
+def make_handoff(config: Config, locales: list[Locale] | None = None, as_zip: bool = False,
+                 profile: str = "generic") -> list[Output]:
     """Every file of the hand-off, per language under <folder>/ (or in <pdf_name>-<folder>.zip)."""
     entries = pair_documents(config, load_documents(config))
     template = extract_messages(config)
@@ -192,10 +248,10 @@ def make_handoff(config: Config, locales: list[Locale] | None = None, as_zip: bo
     outputs = []
     for locale in locales or translated_locales(config):
         tasks = plan_tasks(entries, locale)
-        tmx, pairs = make_tmx(config, entries, locale)
-        files = [Output(f"xliff/{t.entry.key}.xlf", make_xliff(config, t)) for t in tasks]
+        tmx, pairs = make_tmx(config, entries, locale, tasks)
+        files = [Output(f"xliff/{t.entry.key}.xlf", make_xliff(config, t, profile)) for t in tasks]
         files += [Output("messages.po", make_po(config, locale, template)), Output("memory.tmx", tmx)]
-        summary = format_summary(config, locale, entries, tasks, pairs, stats[locale.tag])
+        summary = format_summary(config, locale, entries, tasks, pairs, stats[locale.tag], profile)
         files.insert(0, Output("README.md", summary.encode("utf-8")))
         if as_zip:
             outputs.append(Output(f"{config.pdf_name}-{locale.folder}.zip", _zip(f"{config.pdf_name}-{locale.folder}", files)))
@@ -213,8 +269,17 @@ def _zip(top: str, files: list[Output]) -> bytes:
     return buffer.getvalue()
 
 
+PROFILE_HINTS = {
+    "generic": "Units to translate have an empty target (state `needs-translation`); unchanged blocks come "
+               "filled in (state `translated`, exact match).",
+    "omegat": "Made for OmegaT: put the .xlf files in the project's source/ folder and memory.tmx in tm/auto/ "
+              "(OmegaT then fills in every unchanged block); translate what is left, then Project > Create "
+              "Translated Documents and return the files from target/.",
+}
+
+
 def format_summary(config: Config, locale: Locale, entries: list[Entry], tasks: list[Task], pairs: int,
-                   strings) -> str:
+                   strings, profile: str = "generic") -> str:
     """The hand-off's README: what to translate and how much, and how to send it back."""
     source = config.default_locale
     lines = [f"# Translation hand-off: {config.title}", "",
@@ -241,9 +306,12 @@ def format_summary(config: Config, locale: Locale, entries: list[Entry], tasks: 
               f"(check and clear the flag), {strings.untranslated} untranslated." if todo else
               f"messages.po: all {strings.total} strings are translated; no work needed.",
               "", "## Translation memory", "",
-              f"memory.tmx: {pairs} aligned segments from the published, up-to-date pages.",
+              f"memory.tmx: {pairs} segments: the published, up-to-date pages, and the previous translation of "
+              "every block of the pages above (exact matches for the blocks that did not change, fuzzy ones for "
+              "those that did).",
               "", "## Sending the work back", "",
-              "Open the .xlf files in a CAT tool (XLIFF 1.2), translate every unit, keep inline Markdown "
-              "(`**bold**`, `[text](page.md#anchor)`) and return the files with messages.po. They go back with",
+              "Open the .xlf files in a CAT tool (XLIFF 1.2) with memory.tmx as a translation memory, translate "
+              "every unit, keep inline Markdown (`**bold**`, `[text](page.md#anchor)`) and return the files "
+              "with messages.po. " + PROFILE_HINTS[profile] + " They go back with",
               "", "    hkai-publish handoff import xliff/*.xlf messages.po", ""]
     return "\n".join(lines)

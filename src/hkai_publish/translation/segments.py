@@ -7,7 +7,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from hkai_publish.sources.content import Document
 from hkai_publish.markdown.renderer import CJK_CHARS, CJK_BREAK
@@ -55,6 +55,9 @@ class Segment:
     """Source line the block starts on."""
     heading: str
     """The heading the block falls under ("" before the first)."""
+    span: tuple[int, int] = (0, 0)
+    """Where the text is in the body, as written (start and end offsets; also over several lines):
+    a new translation of the block replaces just this."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +88,9 @@ def split_body(body: str, first_line: int = 1, head: Sequence[Segment] = ()) -> 
     with each block's text on one line."""
     parts = _Parts(list(head))
     lines = body.splitlines(keepends=True)
+    parts.offsets = [0]
+    for text in lines:
+        parts.offsets.append(parts.offsets[-1] + len(text))
     i = 0
     while i < len(lines):
         i = _block(lines, i, first_line, parts)
@@ -97,6 +103,8 @@ class _Parts:
         self.skeleton: list[str | int] = []
         self.heading = ""
         self.in_list = False
+        self.offsets: list[int] = []
+        """Where each line of the body starts."""
         self.tabs = 0
         """How many TabItems are open: their Markdown may be indented without being code."""
         self.admonition = False
@@ -112,7 +120,7 @@ class _Parts:
         elif text:
             self.skeleton.append(text)
 
-    def text(self, kind: str, text: str, line: int) -> None:
+    def text(self, kind: str, text: str, line: int, span: tuple[int, int] = (0, 0)) -> None:
         if not text.strip():
             self.literal(text)
             return
@@ -120,7 +128,7 @@ class _Parts:
             self.heading = text
         number = sum(1 for s in self.segments if s.id.isdigit()) + 1
         self.skeleton.append(number)
-        self.segments.append(Segment(str(number), kind, text, line, self.heading))
+        self.segments.append(Segment(str(number), kind, text, line, self.heading, span))
 
 
 def _block(lines: list[str], i: int, first_line: int, parts: _Parts) -> int:
@@ -142,7 +150,8 @@ def _block(lines: list[str], i: int, first_line: int, parts: _Parts) -> int:
     if heading := ATX.match(line.rstrip("\n")):
         parts.in_list = False
         parts.literal(heading.group(1))
-        parts.text("heading", heading.group(2), number)
+        start = parts.offsets[i]
+        parts.text("heading", heading.group(2), number, (start + heading.start(2), start + heading.end(2)))
         parts.literal(heading.group(3) + "\n")
         return i + 1
     if "|" in line and i + 1 < len(lines) and TABLE_DELIMITER.match(lines[i + 1]) and "-" in lines[i + 1]:
@@ -192,19 +201,26 @@ def _paragraph(lines: list[str], i: int, first_line: int, parts: _Parts) -> int:
             kind, prefix = name, match.group(1)
             break
     parts.in_list = kind == "item" or (parts.in_list and bool(prefix))
-    texts, j = [lines[i][len(prefix):].strip()], i + 1
+    rest = lines[i][len(prefix):]
+    start = parts.offsets[i] + len(prefix) + len(rest) - len(rest.lstrip())
+    texts, j = [rest.strip()], i + 1
     while j < len(lines) and lines[j].strip() and not _opens_block(lines, j):
         if kind == "paragraph" and SETEXT.match(lines[j]):
             parts.literal(prefix)
-            parts.text("heading", one_line(texts), first_line + i)
+            parts.text("heading", one_line(texts), first_line + i, (start, _line_end(parts, lines, j - 1)))
             parts.literal("\n" + lines[j])
             return j + 1
         texts.append(re.sub(r"^[ ]{0,3}>[ \t]?", "", lines[j]).strip() if kind == "quote" else lines[j].strip())
         j += 1
     parts.literal(prefix)
-    parts.text(kind, one_line(texts), first_line + i)
+    parts.text(kind, one_line(texts), first_line + i, (start, _line_end(parts, lines, j - 1)))
     parts.literal("\n")
     return j
+
+
+def _line_end(parts: _Parts, lines: list[str], j: int) -> int:
+    """Where the text of line j ends, before its trailing blanks and line break."""
+    return parts.offsets[j] + len(lines[j].rstrip())
 
 
 def _opens_block(lines: list[str], j: int) -> bool:
@@ -223,11 +239,14 @@ def _table(lines: list[str], i: int, first_line: int, parts: _Parts) -> int:
             parts.literal(lines[j])  # the delimiter row
         else:
             cells = re.split(r"(?<!\\)\|", lines[j].rstrip("\n"))
+            at = parts.offsets[j]
             for index, cell in enumerate(cells):
+                at += 1 if index else 0
                 match = re.fullmatch(r"(\s*)(.*?)(\s*)", cell)
                 parts.literal(("|" if index else "") + match.group(1))
-                parts.text("cell", match.group(2), first_line + j)
+                parts.text("cell", match.group(2), first_line + j, (at + match.start(2), at + match.end(2)))
                 parts.literal(match.group(3))
+                at += len(cell)
             parts.literal("\n")
         j += 1
     return j
@@ -272,3 +291,82 @@ def changes(old: Split, new: Split) -> dict[int, tuple[int, bool]]:
             for k in range(j2 - j1):
                 found[j1 + k] = (i1 + k, tag == "equal")
     return found
+
+
+def rewrite_body(body: str, split: Split, skeleton: Sequence[str | int], texts: Mapping[str, str],
+                 base: Callable[[str], bool] | None = None) -> str:
+    """`body` (taken apart as `split`) changed into what `skeleton` and `texts` give, as little as
+    can be: a block whose text is the same stays as written (its line breaks too), and so does the
+    translation's own markup between blocks (code with translated comments, raw HTML, table
+    padding). `base` says whether a line of the original's markup was already there when the
+    translation was made (None: not known): lines the original changed or added since are taken
+    from it. New, changed and removed blocks follow the skeleton."""
+    old = _pieces(body, split)
+    new = [piece for part in skeleton for piece in
+           (_markup_lines(part, part) if isinstance(part, str) else [(("text", texts[str(part)]), texts[str(part)])])]
+    matcher = difflib.SequenceMatcher(None, [key for key, _ in old], [key for key, _ in new], autojunk=False)
+    out = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        before, after = old[i1:i2], new[j1:j2]
+        if tag == "equal":
+            out += [written for _, written in before]
+        elif all(key[0] == "markup" for key, _ in before + after):
+            out.append(merge_markup("".join(w for _, w in before), "".join(w for _, w in after), base))
+        elif _texts(before) == _texts(after) and (base is None or all(base(k[1]) for k, _ in after if k[0] == "markup")):
+            # Changed blocks amid markup that differs only as the translation writes it (a blank
+            # line more or less): the new texts in the translation's markup.
+            texts = iter(text for key, text in after if key[0] == "text")
+            out += [next(texts) if key[0] == "text" else written for key, written in before]
+        else:
+            out += [text for _, text in after]
+    return "".join(out)
+
+
+def _texts(pieces: list[tuple[tuple[str, str], str]]) -> int:
+    return sum(1 for key, _ in pieces if key[0] == "text")
+
+
+def merge_markup(translated: str, original: str, base: Callable[[str], bool] | None) -> str:
+    """Markup between blocks: the translation's lines, except where the original changed them
+    since the translation was made (lines of `original` that `base` does not know), which come
+    from the original; lines the original dropped go."""
+    ours, theirs = translated.splitlines(keepends=True), original.splitlines(keepends=True)
+    out = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ours, theirs, autojunk=False).get_opcodes():
+        mine, new = ours[i1:i2], theirs[j1:j2]
+        if tag == "equal":
+            out += mine
+        elif tag == "replace":
+            out += mine if base is None or all(base(line) for line in new) else new
+        elif tag == "insert":  # blank lines the translation does without stay out
+            out += [] if all(not line.strip() or (base and base(line)) for line in new) else new
+        else:  # the translation's own lines stay, unless the original had them and dropped them
+            out += [] if base is not None and any(base(line) for line in mine) else mine
+    return "".join(out)
+
+
+def _pieces(body: str, split: Split) -> list[tuple[tuple[str, str], str]]:
+    """The body as keys (a block's text, or a line of the markup between blocks, normalised) and
+    the source as written."""
+    numbered = {s.id: s for s in split.segments}
+    starts = [numbered[str(part)].span[0] if isinstance(part, int) else None for part in split.skeleton]
+    pieces, at = [], 0
+    for index, part in enumerate(split.skeleton):
+        if isinstance(part, str):
+            end = next((s for s in starts[index + 1:] if s is not None), len(body))
+            pieces += _markup_lines(part, body[at:end])
+            at = end
+        else:
+            segment = numbered[str(part)]
+            pieces.append((("text", segment.text), body[segment.span[0]:segment.span[1]]))
+            at = segment.span[1]
+    return pieces
+
+
+def _markup_lines(markup: str, written: str) -> list[tuple[tuple[str, str], str]]:
+    """Markup as one piece per line (so that a code block is matched line by line), or whole where
+    the source as written has its lines elsewhere (a quote's markers inside its text)."""
+    keys, lines = markup.splitlines(keepends=True), written.splitlines(keepends=True)
+    if len(keys) != len(lines):
+        return [(("markup", markup), written)]
+    return [(("markup", key), line) for key, line in zip(keys, lines)]
