@@ -108,7 +108,11 @@ def run_pagefind(site: Path, bundle: Path, locale: Locale) -> None:
 
 
 def pagefind_binary() -> Path:
-    """The extended Pagefind binary inside the `pagefind-bin-extended` wheel."""
+    """The extended Pagefind binary inside the `pagefind-bin-extended` wheel, or the one named by
+    PAGEFIND_BINARY_PATH (as for Pagefind's own Python API)."""
+    named = os.environ.get("PAGEFIND_BINARY_PATH")
+    if named:
+        return Path(named)
     try:
         from pagefind_bin_extended import get_executable
         return get_executable()
