@@ -151,7 +151,7 @@
   // which after Chinese reads as "。".
   function marked(excerpt) {
     const template = document.createElement("template");
-    template.innerHTML = excerpt || "";
+    template.innerHTML = (excerpt || "").replace(/(\p{Script=Han}(?:<\/mark>)?)\. /gu, "$1。");
     const nodes = [];
     for (const node of template.content.childNodes) {
       const last = nodes[nodes.length - 1];
@@ -160,7 +160,7 @@
       } else if (node.nodeName === "MARK") {
         nodes.push(element("mark", "", node.textContent));
       } else {
-        nodes.push(document.createTextNode(node.textContent.replace(/(\p{Script=Han})\. /gu, "$1。")));
+        nodes.push(document.createTextNode(node.textContent));
       }
     }
     return nodes;
