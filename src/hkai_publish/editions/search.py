@@ -16,9 +16,6 @@ from __future__ import annotations
 
 import logging
 import os
-import subprocess
-import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -65,6 +62,10 @@ def index_editions(config: Config, pages: Sequence[Page], site: Mapping[str, Out
             outputs.extend(reused)
         elif same:
             todo.append((locale, same))
+    if not todo:
+        return outputs
+    from concurrent.futures import ThreadPoolExecutor  # here, as subprocess and tempfile: only to index
+
     # Pagefind is a separate process: the editions are indexed side by side.
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(todo) or 1))) as pool:
         made = list(pool.map(lambda job: index_edition(job[0], job[1], site), todo))
@@ -77,6 +78,8 @@ def index_editions(config: Config, pages: Sequence[Page], site: Mapping[str, Out
 
 def index_edition(locale: Locale, pages: Sequence[Page], site: Mapping[str, Output]) -> list[Output]:
     """One edition's index: its pages laid out as the edition's folder, indexed by Pagefind."""
+    import tempfile
+
     home = page_path(locale)
     with tempfile.TemporaryDirectory(prefix="hkai-search-", dir=_scratch()) as temporary:
         folder = Path(temporary) / "edition"
@@ -100,6 +103,8 @@ def _scratch() -> str | None:
 def run_pagefind(site: Path, bundle: Path, locale: Locale) -> None:
     """Pagefind over `site` into `bundle`. Its notes (no stemming for Chinese) are logged;
     a failure is a PublishError with what it said."""
+    import subprocess
+
     command = [str(pagefind_binary()), "--site", str(site), "--output-path", str(bundle), "--quiet"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT,
