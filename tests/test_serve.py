@@ -158,3 +158,20 @@ def test_a_rebuild_in_the_server_leaves_nothing_frozen_for_the_collector(make_pr
     rebuild(make_project(), tmp_path / "out", LiveState(), said.append, "Built")
     assert said[-1].startswith("Built in"), said
     assert gc.get_freeze_count() == 0
+
+
+def test_serves_the_search_index_with_types_a_browser_accepts(make_project, serve_project):
+    project = make_project()
+    server = serve_project(project)
+    bundle = project / "build/site/zh-hant/pagefind"
+    expected = {".js": "text/javascript", ".json": "application/json", ".pf_meta": "application/octet-stream",
+                ".pf_index": "application/octet-stream", ".pf_fragment": "application/octet-stream",
+                ".pagefind": "application/octet-stream"}
+    seen = set()
+    for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
+        status, headers, body = fetch(server.url + "zh-hant/pagefind/" + path.relative_to(bundle).as_posix())
+        assert status == 200, path
+        assert {k.lower(): v for k, v in headers.items()}["content-type"] == expected[path.suffix], path
+        assert body == path.read_bytes() and MARKER not in body
+        seen.add(path.suffix)
+    assert seen == set(expected)

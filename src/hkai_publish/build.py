@@ -22,6 +22,7 @@ from hkai_publish.errors import Problem, PublishError, display_path, problems_fa
 from hkai_publish.machinery.files import Spool, digest, remove_dead_spools
 from hkai_publish.sources.locales import cldr_kept_in
 from hkai_publish.editions.pages import make_pages
+from hkai_publish.editions.search import index_editions
 from hkai_publish.editions.site import render_site
 from hkai_publish.machinery.files import Output
 from hkai_publish.machinery.workers import default_jobs
@@ -122,6 +123,9 @@ def _render_and_write(config: Config, options: BuildOptions, cache: BuildCache, 
     result = BuildResult(tuple(outputs), problems, pdf_pages=pdf_pages)
     if result.failed(options.strict) or not options.write:
         return result
+    if options.only != "pdf":  # the last step of the site: its search index, from the checked pages
+        rendered = {o.path[len("site/"):]: o for o in site}
+        outputs += [prefixed("site/", o) for o in index_editions(config, pages, rendered, cache.within("site/"), jobs)]
     # Everything is rendered and checked: now write, all at once.
     keep = (lambda path: part_of(path) != options.only) if options.only else None
     cache.remember(sources, problems, pdf_pages)

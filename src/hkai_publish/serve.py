@@ -188,6 +188,14 @@ def wait_for_changes(changes: queue.Queue) -> set[str]:
 class PreviewHandler(SimpleHTTPRequestHandler):
     """Static files from build/site under the base_url's path, HTML with the reload script added."""
 
+    # By name, not by the system's mime.types, which may lack these: the search box imports
+    # pagefind.js as a module, which a browser runs only if served as JavaScript; Pagefind's own
+    # files (.pf_*, and its WebAssembly in .pagefind) are gzip data that it unpacks itself.
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript",
+                      ".json": "application/json", ".wasm": "application/wasm",
+                      ".pagefind": "application/octet-stream", ".pf_meta": "application/octet-stream",
+                      ".pf_index": "application/octet-stream", ".pf_fragment": "application/octet-stream"}
+
     def __init__(self, *args, state: LiveState, **kwargs):
         self.state = state
         super().__init__(*args, **kwargs)

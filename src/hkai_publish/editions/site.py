@@ -21,6 +21,7 @@ from hkai_publish.errors import TemplateError
 from hkai_publish.machinery.files import Output, Spool, digest
 from hkai_publish.sources.locales import Locale
 from hkai_publish.markdown.highlight import stylesheet as code_stylesheet
+from hkai_publish.editions.search import BUNDLE as SEARCH_BUNDLE
 from hkai_publish.editions.pages import Page, link_resolver, make_pages, page_path, relative_url  # noqa: F401 (re-exported)
 from hkai_publish.machinery.workers import run_tasks
 
@@ -64,6 +65,9 @@ NAV_LIMIT = 30
 """Sections a page's navigation lists: all of them up to this many, else this many around the
 current page (the contents page lists them all). Every section on every page would make a
 thousand-page site grow with the square of its size."""
+
+SEARCH_PAGE = "search.html"
+"""In each edition's folder, beside 404.html: no section's slug can take it (theirs end in /)."""
 
 MIN_PARALLEL = 64
 """Pages to render before forking workers pays for itself."""
@@ -157,6 +161,9 @@ def render_site(config: Config, pages: list[Page], catalogs: Mapping[str, Loaded
         outputs.append(_render(envs[locale.tag], "index.html", home + "index.html", context))
         not_found = _common_context(config, book, locale, home + "404.html", None, absolute=True)
         outputs.append(_render(envs[locale.tag], "404.html", home + "404.html", not_found))
+        if "search.html" in envs[locale.tag].list_templates():  # the page the search box stands for
+            search = _common_context(config, book, locale, home + SEARCH_PAGE, None)
+            outputs.append(_render(envs[locale.tag], "search.html", home + SEARCH_PAGE, search))
     root = _common_context(config, book, config.default_locale, "", None)
     root["editions"] = [_edition(config, catalogs[loc.tag]) for loc in config.locales]
     outputs.append(_render(default_env, "root.html", "index.html", root))
@@ -249,6 +256,8 @@ def _common_context(config: Config, book: _Book | None, locale: Locale, here: st
         "alternates": [],
         "canonical": config.base_url + (here if here.endswith("/") or not here else here),
         "pdf": Link(config.pdf_name, url(f"pdf/{config.pdf_name}-{locale.folder}.pdf")),
+        # The edition's search page, and its Pagefind index (editions/search.py writes it there).
+        "search": {"page": url(page_path(locale) + SEARCH_PAGE), "bundle": url(page_path(locale) + SEARCH_BUNDLE)},
     }
 
 
