@@ -39,6 +39,7 @@ plan_imports = lambda *args, **kwargs: _OnFirstUse("translation.handoff_import")
 write_imports = lambda *args, **kwargs: _OnFirstUse("translation.handoff_import").write_imports(*args, **kwargs)  # noqa: E731
 serve = lambda *args, **kwargs: _OnFirstUse("serve").serve(*args, **kwargs)  # noqa: E731
 review = _OnFirstUse("editions.review")
+terms = _OnFirstUse("translation.terms")
 
 PROJECT = click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path),
                        default=Path("."), show_default=True, help="The publication's folder.")
@@ -424,6 +425,46 @@ def _reviewed(config: Config, locales, checks: bool = True):
         problems = result.problems
     entries = pair_documents(config, load_documents(config))
     return [(locale, review.review_pages(config, entries, locale, problems)) for locale in locales]
+
+# ---- Terminology ---------------------------------------------------------------------------------
+@cli.group("terms")
+@PROJECT
+@click.pass_context
+def terms_group(ctx: click.Context, project: Path) -> None:
+    """The termbase, locales/glossary.tbx (TBX-Basic), as a table for editors.
+
+    \b
+    export [FILE.csv]  write the termbase as CSV (to the terminal without FILE)
+    import FILE.csv    replace the termbase with the table's concepts
+    """
+    ctx.obj = {"project": project}
+
+
+@terms_group.command("export")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@SUB_PROJECT
+@click.pass_context
+def terms_export_command(ctx: click.Context, file: Path | None, project: Path | None) -> None:
+    """Write the termbase as CSV: one concept a row; per language its term, short forms,
+    variants, forbidden terms and definition; then a note."""
+    with _user_errors():
+        table, count = terms.export_csv(_config(ctx, project))
+    if file is None:
+        click.echo(table, nl=False)
+    else:
+        file.write_text(table, encoding="utf-8")
+        click.echo(f"{display_path(file)}: {count} concepts", err=True)
+
+
+@terms_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@SUB_PROJECT
+@click.pass_context
+def terms_import_command(ctx: click.Context, file: Path, project: Path | None) -> None:
+    """Replace locales/glossary.tbx with the concepts of FILE (CSV, as `terms export` writes it)."""
+    with _user_errors():
+        path, changed, count = terms.import_csv(_config(ctx, project), file)
+    click.echo(f"{display_path(path)}: {count} concepts{'' if changed else ' (unchanged)'}", err=True)
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ only `--strict` (the editions disagree, or the language is off). By check id:
 | missing-image, missing-asset   | parity-missing, parity-headings, parity-links, parity-images |
 | duplicate-id, no-title         | parity-footnotes, parity-tables, parity-figures, parity-urls |
 | output-clash, unsafe-html      | zh-simplified, zh-punctuation, zh-quotes, en-cjk            |
+|                                | term-missing, term-forbidden, term-first-use, zh-regional   |
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from hkai_publish.checks.markup import markup_attributes, scan_html
 from hkai_publish.machinery.memo import Memo, compute_everywhere, remembered
 from hkai_publish.checks.components import check_components
 from hkai_publish.checks.parity import check_parity
+from hkai_publish.checks.terms import check_catalog_terms, check_terms
 from hkai_publish.editions.pages import Page
 from hkai_publish.machinery.files import Output
 
@@ -279,11 +281,12 @@ def check_front_matter(config: Config, pages: list[Page], outputs: list[Output])
 
 CHECKS: tuple[Check, ...] = (check_images, check_links, check_unsafe_markup, check_html_outputs, check_titles,
                              check_output_paths, check_front_matter, check_parity, check_chinese,
-                             check_catalog_chinese, check_english, check_components)
+                             check_catalog_chinese, check_english, check_components, check_terms,
+                             check_catalog_terms)
 
 
 MEMO_CHECKS = (check_links, check_unsafe_markup, check_html_outputs, check_parity, check_chinese,
-               check_catalog_chinese, check_english)
+               check_catalog_chinese, check_english, check_terms, check_catalog_terms)
 """The checks that take a memo: the costly ones, whose findings per page are kept between builds."""
 
 LOOKING_ORDER = (check_html_outputs, *(check for check in MEMO_CHECKS if check is not check_html_outputs))

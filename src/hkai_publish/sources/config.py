@@ -37,6 +37,9 @@ class Config:
     """Whether raw HTML in Markdown reaches the page; off means it is escaped as text."""
     allow_cjk_in_english: tuple[str, ...] = ()
     """Chinese phrases the English edition may contain unmarked (the lint warns about others)."""
+    term_first_use: str = "page"
+    """Where a short form (ASTRI, 應科院) must follow its full form: in the same "page", anywhere
+    earlier in the "edition" (a brochure read in order), or "off"."""
 
     @property
     def locales(self) -> tuple[Locale, ...]:
@@ -73,7 +76,8 @@ def _ordered_locales(languages: tuple[str, ...], default: str) -> tuple[Locale, 
 
 _TYPES = {"title": str, "subtitle": str, "author": str, "description": str, "keywords": list,
           "base_url": str, "default_language": str, "languages": list, "pdf_name": str,
-          "allow_raw_html": bool, "allow_cjk_in_english": list}
+          "allow_raw_html": bool, "allow_cjk_in_english": list, "term_first_use": str}
+FIRST_USE = ("page", "edition", "off")
 
 
 def load_config(project_dir: Path) -> Config:
@@ -128,6 +132,9 @@ def _validated(config: Config, path: Path, text: str) -> Config:
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", config.pdf_name):
         raise ConfigError(f"pdf_name must be a plain file name, got {config.pdf_name!r}",
                           path, line_of_setting(text, "pdf_name"))
+    if config.term_first_use not in FIRST_USE:
+        raise ConfigError(f"term_first_use must be one of {', '.join(map(repr, FIRST_USE))}, got "
+                          f"{config.term_first_use!r}", path, line_of_setting(text, "term_first_use"))
     if not config.base_url.endswith("/"):
         config = replace(config, base_url=config.base_url + "/")
     return config

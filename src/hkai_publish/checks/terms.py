@@ -1,0 +1,247 @@
+"""Terminology: the termbase (locales/glossary.tbx) enforced on the pages and the UI strings, and
+the Hong Kong vocabulary of the Chinese edition. All findings are warnings (they fail --strict):
+
+- term-missing: a block of the original uses a term, and its counterpart block (aligned as the
+  hand-off aligns them) none of the term's allowed translations;
+- term-forbidden: a term the termbase marks deprecated;
+- term-first-use: a short form (ASTRI, 應科院) before its full form, in the page or the edition
+  (`term_first_use`); headings, titles and summaries neither use nor introduce a term;
+- zh-regional: a Taiwan or Mainland word where Hong Kong writes another (data/zh_regional.tsv);
+  the termbase overrides the list.
+
+Each page's findings, and each pair's, are kept in the build cache like the other language checks."""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from hkai_publish.errors import Problem, location
+from hkai_publish.machinery.files import Output, digest
+from hkai_publish.machinery.memo import remembered
+from hkai_publish.markdown.prose import Prose, blank_markup, document_prose, heading_lines
+from hkai_publish.sources.config import Config
+from hkai_publish.sources.content import Document
+from hkai_publish.sources.locales import Locale
+from hkai_publish.translation.catalogs import PLACEHOLDER, TAG, po_path, read_catalog
+from hkai_publish.translation.matching import Finder, Found
+from hkai_publish.translation.segments import align, split_document
+from hkai_publish.translation.terms import Concept, Term, Termbase, load_termbase, termbase_path
+from hkai_publish.editions.pages import Page
+
+GLOSSARY_MARKER = "[GLOSSARY]"
+REGIONS = {"TW": "Taiwan", "CN": "Mainland"}
+
+
+@dataclass(frozen=True, slots=True)
+class Regional:
+    """A word of Taiwan or the Mainland, and what Hong Kong writes instead."""
+
+    word: str
+    region: str
+    """"TW" or "CN"."""
+    hong_kong: tuple[str, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """All the terminology checks read, so the key of their cached findings."""
+
+    termbase: Termbase
+    regional: tuple[Regional, ...]
+    source: str
+    """The original's language tag."""
+    first_use: str
+
+
+@functools.cache
+def regional_words() -> tuple[Regional, ...]:
+    """The built-in list, data/zh_regional.tsv (its header names its sources)."""
+    text = (importlib.resources.files("hkai_publish.checks") / "data" / "zh_regional.tsv").read_text(encoding="utf-8")
+    words = []
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, region, hong_kong, *note = line.split("\t")
+            words.append(Regional(word, region, tuple(hong_kong.split("/")), note[0] if note else ""))
+    return tuple(words)
+
+
+def vocabulary(config: Config) -> Vocabulary:
+    """The publication's termbase with the built-in list, read once per version of the file."""
+    path = termbase_path(config)
+    data = path.read_bytes() if path.is_file() else b""
+    return _vocabulary(config, digest(data))
+
+
+@functools.lru_cache(maxsize=4)
+def _vocabulary(config: Config, _version: str) -> Vocabulary:
+    return Vocabulary(load_termbase(config), regional_words(), config.default_locale.tag, config.term_first_use)
+
+
+@functools.lru_cache(maxsize=8)
+def finder(vocab: Vocabulary, tag: str) -> Finder:
+    """Every term of one language; for Chinese also the regional words the termbase does not
+    decide on, and their Hong Kong words (found, so that 算法 is not found inside 演算法)."""
+    entries: list[tuple[str, object]] = [(t.text, (c, t)) for c in vocab.termbase.concepts for t in c.terms_in(tag)]
+    if tag.split("-")[0] == "zh":
+        decided = {text for text, _ in entries}
+        for word in vocab.regional:
+            if word.word not in decided:
+                entries.append((word.word, word))
+            entries += [(hk, None) for hk in word.hong_kong]
+    return Finder(entries)
+
+
+def _terms(found: Found) -> list[tuple[Concept, Term]]:
+    return [p for p in found.payloads if isinstance(p, tuple)]
+
+
+# ---- pages ------------------------------------------------------------------------------------------
+def check_terms(config: Config, pages: list[Page], outputs: list[Output], memo=None) -> Iterable[Problem]:
+    """Forbidden and regional words and first uses on every page; missing terms in every pair."""
+    vocab = vocabulary(config)
+    originals = {p.entry.key: p for p in pages if p.locale == config.default_locale}
+    seen: dict[str, set[str]] = {}
+    for page in pages:
+        if page.is_fallback:
+            continue
+        doc = page.document
+        found = remembered(memo, "terms", (doc, vocab), _page_terms, doc, vocab, near=page.entry.key)
+        yield from (item for item in found if isinstance(item, Problem))
+        if vocab.first_use != "off":
+            known = seen.setdefault(page.locale.tag, set()) if vocab.first_use == "edition" else set()
+            yield from _first_uses(doc, vocab, [item for item in found if not isinstance(item, Problem)], known)
+        if page.locale != config.default_locale and vocab.termbase:
+            original = originals[page.entry.key].document
+            yield from remembered(memo, "term-missing", (original, doc, vocab), _missing_terms, original, doc, vocab,
+                                  near=page.entry.key)
+        if GLOSSARY_MARKER in doc.body and not vocab.termbase:
+            yield Problem(doc.path, doc.line_of(GLOSSARY_MARKER), "term-glossary",
+                          f"{GLOSSARY_MARKER} prints the termbase, but {location(termbase_path(config), None)} "
+                          "does not exist (hkai-publish terms import FILE.csv makes one)", "warning")
+
+
+def _page_terms(doc: Document, vocab: Vocabulary) -> Iterator[Problem | tuple]:
+    """A page's forbidden and regional words (as Problems) and its uses of short and full forms,
+    as (line, concept id, short, written), in reading order."""
+    tag = doc.locale.tag
+    found = finder(vocab, tag)
+    if not found:
+        return
+    headings = {line for line, _level, _text in heading_lines(doc)}
+    for prose in document_prose(doc):
+        for occurrence in found.find(prose.text):
+            line = prose.line_at(occurrence.start)
+            for concept, term in _terms(occurrence):
+                if not term.allowed:
+                    yield _forbidden(doc.path, line, concept, term, vocab, tag)
+                elif prose.where == "body" and line not in headings:
+                    yield line, concept.id, term.short, occurrence.written
+            for word in (p for p in occurrence.payloads if isinstance(p, Regional)):
+                yield _regional(doc.path, line, word)
+
+
+def _forbidden(path, line: int, concept: Concept, term: Term, vocab: Vocabulary, tag: str) -> Problem:
+    preferred = concept.preferred(tag)
+    return Problem(path, line, "term-forbidden",
+                   f"{term.text} is a forbidden term for “{concept.name(vocab.source)}” in the termbase"
+                   + (f": write {preferred.text}" if preferred else ""), "warning")
+
+
+def _regional(path, line: int, word: Regional) -> Problem:
+    note = f" ({word.note})" if word.note else ""
+    return Problem(path, line, "zh-regional", f"{word.word} is {REGIONS.get(word.region, word.region)} usage: "
+                   f"Hong Kong writes {' or '.join(word.hong_kong)}{note}", "warning")
+
+
+def _first_uses(doc: Document, vocab: Vocabulary, uses: list[tuple], known: set[str]) -> Iterator[Problem]:
+    """A short form where its concept's full form has not come yet (`known`: concept ids
+    introduced on earlier pages of the edition, and updated)."""
+    concepts = {c.id: c for c in vocab.termbase.concepts}
+    tag = doc.locale.tag
+    reported = set()
+    for line, concept_id, short, written in uses:
+        concept = concepts[concept_id]
+        full = concept.preferred(tag)
+        if not short:
+            known.add(concept_id)
+        elif concept_id not in known and concept_id not in reported and full is not None and not full.short:
+            reported.add(concept_id)
+            where = "in this page" if vocab.first_use == "page" else "in this edition"
+            introduce = f"{full.text}（{written}）" if doc.locale.is_cjk else f"{full.text} ({written})"
+            yield Problem(doc.path, line, "term-first-use",
+                          f"{written} is used before its full form {full.text} {where}: introduce it as "
+                          f"“{introduce}” first", "warning")
+
+
+def _missing_terms(original: Document, translation: Document, vocab: Vocabulary) -> Iterator[Problem]:
+    """Blocks of the original with a term whose counterpart block uses none of its translations
+    (a forbidden one is term-forbidden's to report)."""
+    source, target = finder(vocab, original.locale.tag), finder(vocab, translation.locale.tag)
+    for a, b in align(split_document(original), split_document(translation)):
+        used = _concepts_in(source, a.text, allowed_only=True)
+        if not used:
+            continue
+        present = _concepts_in(target, b.text)
+        for concept_id, (concept, written) in used.items():
+            if concept_id not in present and concept.allowed(translation.locale.tag):
+                yield Problem(translation.path, b.line, "term-missing",
+                              _missing_message(concept, written, translation.locale, location(original.path, a.line)),
+                              "warning")
+
+
+def _concepts_in(found: Finder, text: str, allowed_only: bool = False) -> dict[str, tuple[Concept, str]]:
+    concepts: dict[str, tuple[Concept, str]] = {}
+    for occurrence in found.find(blank_markup(text)):
+        for concept, term in _terms(occurrence):
+            if term.allowed or not allowed_only:
+                concepts.setdefault(concept.id, (concept, occurrence.written))
+    return concepts
+
+
+def _missing_message(concept: Concept, written: str, locale: Locale, where: str) -> str:
+    allowed = [t.text for t in concept.allowed(locale.tag)]
+    return (f"“{written}” ({where}) is not translated with the termbase's term: write {allowed[0]}"
+            + (f" (or {', '.join(allowed[1:])})" if len(allowed) > 1 else ""))
+
+
+# ---- UI strings ---------------------------------------------------------------------------------------
+def check_catalog_terms(config: Config, pages: list[Page], outputs: list[Output], memo=None) -> Iterable[Problem]:
+    """The same over each translated catalogue: its msgstrs' forbidden and regional words, and
+    terms of a msgid that its msgstr does not translate."""
+    vocab = vocabulary(config)
+    for locale in config.locales:
+        path = po_path(config, locale)
+        if locale != config.default_locale and path.is_file():
+            yield from remembered(memo, "catalog-terms", (str(path), digest(path.read_bytes()), locale, vocab),
+                                  _catalog_terms, path, locale, vocab)
+
+
+def _catalog_terms(path, locale: Locale, vocab: Vocabulary) -> Iterator[Problem]:
+    source, target = finder(vocab, vocab.source), finder(vocab, locale.tag)
+    for message in read_catalog(path, locale):
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        translated = " ".join(_plain(s) for s in strings if s)
+        if not message.id or not translated.strip():
+            continue
+        for occurrence in target.find(translated):
+            for concept, term in _terms(occurrence):
+                if not term.allowed:
+                    yield _forbidden(path, message.lineno, concept, term, vocab, locale.tag)
+            for word in (p for p in occurrence.payloads if isinstance(p, Regional)):
+                yield _regional(path, message.lineno, word)
+        present = _concepts_in(target, translated)
+        for concept_id, (concept, written) in _concepts_in(source, " ".join(_plain(i) for i in ids),
+                                                           allowed_only=True).items():
+            if concept_id not in present and concept.allowed(locale.tag):
+                yield Problem(path, message.lineno, "term-missing",
+                              _missing_message(concept, written, locale, f"msgid {ids[0]!r}"), "warning")
+
+
+def _plain(string: str) -> str:
+    """A UI string without its tags and placeholders, which are no words."""
+    return TAG.sub(lambda m: " " * len(m.group()), PLACEHOLDER.sub(lambda m: " " * len(m.group()), string))
