@@ -23,6 +23,7 @@ from hkai_publish.machinery.files import Spool, digest, remove_dead_spools
 from hkai_publish.sources.locales import cldr_kept_in
 from hkai_publish.editions.pages import make_pages
 from hkai_publish.editions.search import index_editions
+from hkai_publish.translation.terms import load_termbase
 from hkai_publish.editions.site import render_site
 from hkai_publish.machinery.files import Output
 from hkai_publish.machinery.workers import default_jobs
@@ -106,7 +107,8 @@ def _render_and_write(config: Config, options: BuildOptions, cache: BuildCache, 
     documents = load_documents(config, cache)
     entries = pair_documents(config, documents)
     catalogs = load_catalogs(config, cache)
-    pages = make_pages(config, entries, catalogs, cache, jobs)
+    termbase = load_termbase(config, cache)
+    pages = make_pages(config, entries, catalogs, cache, jobs, termbase)
     # The site is rendered even for --only pdf: it is quick, and the checks read it.
     site = [prefixed("site/", o) for o in render_site(config, pages, catalogs, cache.within("site/"), jobs,
                                                       spool.within("site/") if spool else None)]

@@ -69,16 +69,16 @@ def regional_words() -> tuple[Regional, ...]:
     return tuple(words)
 
 
-def vocabulary(config: Config) -> Vocabulary:
-    """The publication's termbase with the built-in list, read once per version of the file."""
-    path = termbase_path(config)
-    data = path.read_bytes() if path.is_file() else b""
-    return _vocabulary(config, digest(data))
+def vocabulary(config: Config, memo=None) -> Vocabulary:
+    """The publication's termbase (as the build read it, through the cache) with the built-in list."""
+    termbase = load_termbase(config, memo)
+    return _vocabulary(termbase, regional_words(), config.default_locale.tag, config.term_first_use)
 
 
 @functools.lru_cache(maxsize=4)
-def _vocabulary(config: Config, _version: str) -> Vocabulary:
-    return Vocabulary(load_termbase(config), regional_words(), config.default_locale.tag, config.term_first_use)
+def _vocabulary(*fields) -> Vocabulary:
+    """One Vocabulary for equal fields: its digest and finders are made once per build."""
+    return Vocabulary(*fields)
 
 
 @functools.lru_cache(maxsize=8)
@@ -102,7 +102,7 @@ def _terms(found: Found) -> list[tuple[Concept, Term]]:
 # ---- pages ------------------------------------------------------------------------------------------
 def check_terms(config: Config, pages: list[Page], outputs: list[Output], memo=None) -> Iterable[Problem]:
     """Forbidden and regional words and first uses on every page; missing terms in every pair."""
-    vocab = vocabulary(config)
+    vocab = vocabulary(config, memo)
     originals = {p.entry.key: p for p in pages if p.locale == config.default_locale}
     seen: dict[str, set[str]] = {}
     for page in pages:
@@ -212,7 +212,7 @@ def _missing_message(concept: Concept, written: str, locale: Locale, where: str)
 def check_catalog_terms(config: Config, pages: list[Page], outputs: list[Output], memo=None) -> Iterable[Problem]:
     """The same over each translated catalogue: its msgstrs' forbidden and regional words, and
     terms of a msgid that its msgstr does not translate."""
-    vocab = vocabulary(config)
+    vocab = vocabulary(config, memo)
     for locale in config.locales:
         path = po_path(config, locale)
         if locale != config.default_locale and path.is_file():

@@ -16,7 +16,10 @@ from hkai_publish.sources.content import Document, Entry, TranslationState, tran
 from hkai_publish.errors import display_path
 from hkai_publish.sources.locales import Locale
 from hkai_publish.markdown.containers import UI_STRINGS
+from hkai_publish.editions.glossary import make_glossaries
+from hkai_publish.markdown.glossary import MARKER as GLOSSARY_MARKER, Glossary
 from hkai_publish.markdown.renderer import Heading, MarkdownRenderer, Rendered, StoredText
+from hkai_publish.translation.terms import Termbase
 from hkai_publish.machinery.workers import run_tasks
 
 MIN_PARALLEL = 16
@@ -166,23 +169,31 @@ class _Job:
     """Locale tag -> the footnote back-link title in that language."""
     labels: Mapping[str, tuple[tuple[str, str], ...]]
     """Locale tag -> (UI string, translation) of each label the components show (callout titles…)."""
+    glossaries: Mapping[str, Glossary] = field(default_factory=dict)
+    """Locale tag -> what `[GLOSSARY]` prints in that edition."""
     renderers: dict[str, MarkdownRenderer] = field(default_factory=dict)
 
     def renderer(self, locale: Locale) -> MarkdownRenderer:
         if locale.tag not in self.renderers:
             self.renderers[locale.tag] = MarkdownRenderer(self.config.allow_raw_html, self.backlinks[locale.tag],
-                                                          labels=dict(self.labels[locale.tag]))
+                                                          labels=dict(self.labels[locale.tag]),
+                                                          glossary=self.glossaries.get(locale.tag))
         return self.renderers[locale.tag]
+
+    def glossary(self, doc: Document, locale: Locale) -> Glossary | None:
+        """The glossary a document prints, if it has the marker: part of its rendering's key."""
+        return self.glossaries.get(locale.tag) if GLOSSARY_MARKER in doc.body else None
 
 
 def make_pages(config: Config, entries: list[Entry], catalogs: Mapping[str, LoadedCatalog],
-               cache: BuildCache | None = None, jobs: int = 1) -> list[Page]:
+               cache: BuildCache | None = None, jobs: int = 1, termbase: Termbase | None = None) -> list[Page]:
     """Render every entry's Markdown in every language; the original first, since its heading
-    ids become the translation's anchors."""
+    ids become the translation's anchors. `termbase` is what `[GLOSSARY]` prints."""
     backlinks = {loc.tag: catalogs[loc.tag].translations.gettext("Back to the text") for loc in config.locales}
     labels = {loc.tag: tuple((message, catalogs[loc.tag].translations.gettext(message)) for message in UI_STRINGS)
               for loc in config.locales}
-    job = _Job(config, entries, LinkTable.of(entries), backlinks, labels)
+    glossaries = make_glossaries(config, termbase, catalogs) if termbase is not None else {}
+    job = _Job(config, entries, LinkTable.of(entries), backlinks, labels, glossaries)
     found = [_cached_entry(job, cache, entry) if cache else None for entry in entries]
     todo = [i for i, renderings in enumerate(found) if renderings is None]
     if todo:  # made here, once, not in every worker
@@ -268,4 +279,5 @@ def _markdown_key(job: _Job, cache: BuildCache, entry: Entry, locale: Locale,
     doc = entry.documents.get(locale.tag) or entry.original
     anchor_ids = () if doc is entry.original else tuple(h.id for h in renderings[0][0].headings)
     return cache.key("markdown", doc, anchor_ids, page_path(locale, entry), entry.key, job.config.allow_raw_html,
-                     job.backlinks[locale.tag], job.labels[locale.tag])
+                     job.backlinks[locale.tag], job.labels[locale.tag],
+                     job.glossary(doc, locale))

@@ -23,6 +23,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from hkai_publish.sources.content import Document
 from hkai_publish.markdown.containers import ContainerExtension, Labels
+from hkai_publish.markdown.glossary import Glossary, GlossaryTreeprocessor
 from hkai_publish.markdown.highlight import HighlightExtension
 from hkai_publish.markdown.mdx import MdxExtension
 from hkai_publish.markdown.inline import install_fast_inline
@@ -146,7 +147,8 @@ class MarkdownRenderer:
     rendering a short page, and a build renders thousands."""
 
     def __init__(self, allow_raw_html: bool = False, footnote_backlink: str = "Back to the text",
-                 fast_inline: bool = True, fast_blocks: bool = True, labels: Labels | None = None):
+                 fast_inline: bool = True, fast_blocks: bool = True, labels: Labels | None = None,
+                 glossary: Glossary | None = None):
         """`labels`: the translations of the components' UI strings (containers.UI_STRINGS)."""
         self.pipeline = _Pipeline(_Collector((), None))
         fences = HighlightExtension()
@@ -160,6 +162,11 @@ class MarkdownRenderer:
                         _Toc(slugify=slugify_unicode, toc_depth="2-6")],
             output_format="html",
         )
+        if glossary is not None:
+            printer = GlossaryTreeprocessor(self.md)
+            printer.glossary = glossary
+            # After the inline pass (20), so the termbase's text is printed as it is, not as Markdown.
+            self.md.treeprocessors.register(printer, "hkai_glossary", 7)
         if not allow_raw_html:
             self.md.preprocessors.deregister("html_block")
             self.md.inlinePatterns.deregister("html")

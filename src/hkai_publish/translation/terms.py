@@ -12,6 +12,7 @@ translate-toolkit made."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -19,11 +20,10 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from lxml import etree
-from translate.misc.xml_helpers import getXMLlang
-from translate.storage.tbx import tbxfile
 
 from hkai_publish.errors import ContentError
-from hkai_publish.machinery.files import decode_text, write_if_changed
+from hkai_publish.machinery.files import decode_text, digest, write_if_changed
+from hkai_publish.machinery.memo import Memo
 from hkai_publish.sources.config import Config
 from hkai_publish.sources.locales import Locale
 
@@ -107,19 +107,39 @@ def termbase_path(config: Config) -> Path:
     return config.locales_dir / FILE_NAME
 
 
-def load_termbase(config: Config) -> Termbase:
-    """The publication's termbase, checked; empty where locales/glossary.tbx does not exist."""
+def load_termbase(config: Config, memo: Memo | None = None) -> Termbase:
+    """The publication's termbase, checked; empty where locales/glossary.tbx does not exist.
+    With a memo (the build cache), as an earlier build read the same bytes."""
     path = termbase_path(config)
     if not path.is_file():
         return Termbase(path)
-    return read_tbx(path.read_bytes(), path, config.locales)
+    data = path.read_bytes()
+    # Looked up and stored directly, not through memo.remembered: the checks' first pass, which
+    # defers what it lacks, needs the termbase itself.
+    key = memo.table_key("termbase", digest(data), str(path), config.locales) if memo is not None else None
+    concepts = memo.lookup("checks", key) if memo is not None else None
+    if concepts is None:
+        concepts = read_tbx(data, path, config.locales).concepts
+        if memo is not None:
+            memo.store("checks", key, concepts)
+    return Termbase(path, concepts)
 
 
 # ---- TBX ------------------------------------------------------------------------------------------
-class TbxBasicFile(tbxfile):
-    """TBX-Basic (ISO 30042 with the TBX-Basic constraints), which CAT tools load as a termbase."""
+@functools.cache
+def tbx_basic_file() -> type:
+    """translate-toolkit's TBX store, writing TBX-Basic (ISO 30042 with the TBX-Basic
+    constraints), which CAT tools load as a termbase. Imported when first needed: a rebuild
+    finds the termbase in the build cache."""
+    from translate.storage.tbx import tbxfile
 
-    XMLskeleton = """<?xml version="1.0" encoding="UTF-8"?>
+    class TbxBasicFile(tbxfile):
+        XMLskeleton = TBX_BASIC_SKELETON
+
+    return TbxBasicFile
+
+
+TBX_BASIC_SKELETON = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE martif SYSTEM "TBXBasiccoreStructV02.dtd">
 <martif type="TBX-Basic">
 <martifHeader>
@@ -135,7 +155,7 @@ def read_tbx(data: bytes, path: Path, locales: Sequence[Locale]) -> Termbase:
     and `en-HK` are both the en-HK edition's). Wrong input is a ContentError at its line."""
     decode_text(data, path, ContentError)  # invalid UTF-8 named by line, as for every source
     try:
-        store = TbxBasicFile.parsestring(data)
+        store = tbx_basic_file().parsestring(data)
     except etree.XMLSyntaxError as exc:
         raise ContentError(f"not well-formed XML: {exc.msg}", path, exc.lineno) from None
     except AssertionError:  # translate-toolkit's check of the root element
@@ -147,6 +167,8 @@ def read_tbx(data: bytes, path: Path, locales: Sequence[Locale]) -> Termbase:
 
 
 def _read_concept(unit, path: Path, locales: Sequence[Locale]) -> Concept:
+    from translate.misc.xml_helpers import getXMLlang
+
     line = unit.xmlelement.sourceline
     terms, definitions = [], []
     for node in unit.getlanguageNodes():
@@ -218,7 +240,7 @@ def check_termbase(termbase: Termbase, source: str) -> None:
 def write_tbx(termbase: Termbase, source: str) -> bytes:
     """The termbase as TBX-Basic: entries and terms through translate-toolkit, each term's
     status and type, the definitions per language and the note with lxml (see the module)."""
-    store = TbxBasicFile(sourcelanguage=source)
+    store = tbx_basic_file()(sourcelanguage=source)
     for concept in termbase.concepts:
         unit = store.UnitClass(None)
         store.addunit(unit)
@@ -233,6 +255,8 @@ def write_tbx(termbase: Termbase, source: str) -> bytes:
 
 
 def _add_metadata(unit, concept: Concept) -> None:
+    from translate.misc.xml_helpers import getXMLlang
+
     entry = unit.xmlelement
     languages = {getXMLlang(node): node for node in unit.getlanguageNodes()}
     if concept.note:
