@@ -24,6 +24,7 @@ from hkai_publish.sources.content import Document, Entry, TranslationState, load
 from hkai_publish.machinery.files import source_date
 from hkai_publish.translation.history import find_revision
 from hkai_publish.translation.i18n import catalog_stats, extract_messages, serialize, translated_locales
+from hkai_publish.translation.terms import Termbase, load_termbase, term_note, termbase_path
 from hkai_publish.sources.locales import Locale
 from hkai_publish.machinery.files import Output
 
@@ -133,10 +134,11 @@ def previous_translations(original: Document, translation: Document,
                             for line in part.splitlines(keepends=True))
 
 
-def make_xliff(config: Config, task: Task, profile: str = "generic") -> bytes:
-    """One page as an XLIFF 1.2 file: a unit per segment with its location and notes; previous
-    translations pre-filled where still exact (`generic`), offered as <alt-trans> where not. The
-    header's skeleton lets `handoff import` rebuild the page's Markdown."""
+def make_xliff(config: Config, task: Task, profile: str = "generic", termbase: Termbase = Termbase()) -> bytes:
+    """One page as an XLIFF 1.2 file: a unit per segment with its location and notes (among them
+    the termbase's terms it uses); previous translations pre-filled where still exact (`generic`),
+    offered as <alt-trans> where not. The header's skeleton lets `handoff import` rebuild the page's
+    Markdown."""
     original, locale = task.entry.original, task.locale
     name = _source_name(config, original)
     store = Xliff12File(sourcelanguage=original.locale.tag, targetlanguage=locale.tag)
@@ -162,6 +164,8 @@ def make_xliff(config: Config, task: Task, profile: str = "generic") -> bytes:
         where = f" under the heading “{segment.heading}”" if segment.heading and segment.kind != "heading" else ""
         unit.addnote(f"{KIND_NAMES[segment.kind]} on page {task.entry.key} (“{original.title}”){where}.",
                      origin="hkai-publish")
+        if terms := term_note(termbase, segment.text, original.locale.tag, locale.tag):
+            unit.addnote(terms, origin="terminology")
         previous = task.previous.get(segment.id)
         _add_target(unit, segment.text, previous.target if previous and previous.exact else None, locale, profile)
         if previous and previous.exact:
@@ -245,13 +249,16 @@ def make_handoff(config: Config, locales: list[Locale] | None = None, as_zip: bo
     entries = pair_documents(config, load_documents(config))
     template = extract_messages(config)
     stats = {s.locale.tag: s for s in catalog_stats(config, template)}
+    termbase = load_termbase(config)
     outputs = []
     for locale in locales or translated_locales(config):
         tasks = plan_tasks(entries, locale)
         tmx, pairs = make_tmx(config, entries, locale, tasks)
-        files = [Output(f"xliff/{t.entry.key}.xlf", make_xliff(config, t, profile)) for t in tasks]
+        files = [Output(f"xliff/{t.entry.key}.xlf", make_xliff(config, t, profile, termbase)) for t in tasks]
         files += [Output("messages.po", make_po(config, locale, template)), Output("memory.tmx", tmx)]
-        summary = format_summary(config, locale, entries, tasks, pairs, stats[locale.tag], profile)
+        if termbase:  # as the project keeps it: CAT tools load TBX as a termbase
+            files.append(Output("glossary.tbx", termbase_path(config).read_bytes()))
+        summary = format_summary(config, locale, entries, tasks, pairs, stats[locale.tag], profile, termbase)
         files.insert(0, Output("README.md", summary.encode("utf-8")))
         if as_zip:
             outputs.append(Output(f"{config.pdf_name}-{locale.folder}.zip", _zip(f"{config.pdf_name}-{locale.folder}", files)))
@@ -279,7 +286,7 @@ PROFILE_HINTS = {
 
 
 def format_summary(config: Config, locale: Locale, entries: list[Entry], tasks: list[Task], pairs: int,
-                   strings, profile: str = "generic") -> str:
+                   strings, profile: str = "generic", termbase: Termbase = Termbase()) -> str:
     """The hand-off's README: what to translate and how much, and how to send it back."""
     source = config.default_locale
     lines = [f"# Translation hand-off: {config.title}", "",
@@ -309,6 +316,10 @@ def format_summary(config: Config, locale: Locale, entries: list[Entry], tasks: 
               f"memory.tmx: {pairs} segments: the published, up-to-date pages, and the previous translation of "
               "every block of the pages above (exact matches for the blocks that did not change, fuzzy ones for "
               "those that did).",
+              *(["", "## Terminology", "",
+                 f"glossary.tbx: {len(termbase.concepts)} concepts (TBX-Basic). Load it as the termbase in "
+                 "your CAT tool; each unit's note names the terms it contains and the translation they "
+                 "require. The checks warn about a term left untranslated or a forbidden one."] if termbase else []),
               "", "## Sending the work back", "",
               "Open the .xlf files in a CAT tool (XLIFF 1.2) with memory.tmx as a translation memory, translate "
               "every unit, keep inline Markdown (`**bold**`, `[text](page.md#anchor)`) and return the files "

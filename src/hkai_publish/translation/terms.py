@@ -24,8 +24,10 @@ from lxml import etree
 from hkai_publish.errors import ContentError
 from hkai_publish.machinery.files import decode_text, digest, write_if_changed
 from hkai_publish.machinery.memo import Memo
+from hkai_publish.markdown.prose import blank_markup
 from hkai_publish.sources.config import Config
 from hkai_publish.sources.locales import Locale
+from hkai_publish.translation.matching import Finder
 
 FILE_NAME = "glossary.tbx"
 STATUS_VALUES = {"preferred": "preferredTerm-admn-sts", "admitted": "admittedTerm-admn-sts",
@@ -366,3 +368,29 @@ def import_csv(config: Config, path: Path) -> tuple[Path, bool, int]:
     target = termbase_path(config)
     changed = write_if_changed(target, write_tbx(termbase, config.default_locale.tag))
     return target, changed, len(termbase.concepts)
+
+
+# ---- the hand-off -----------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=8)
+def term_finder(termbase: Termbase, tag: str) -> Finder:
+    """Every allowed term of one language, found in text (see matching.Finder)."""
+    return Finder([(t.text, (c, t)) for c in termbase.concepts for t in c.allowed(tag)])
+
+
+def term_note(termbase: Termbase, text: str, source: str, target: str) -> str:
+    """What an XLIFF unit's note says of the terms its source text uses: each with the
+    translation the termbase requires (and what it forbids); "" where it uses none."""
+    found: dict[str, tuple[Concept, str]] = {}
+    for occurrence in term_finder(termbase, source).find(blank_markup(text)):
+        for concept, _term in occurrence.payloads:
+            found.setdefault(concept.id, (concept, occurrence.written))
+    parts = []
+    for concept, written in found.values():
+        preferred = concept.preferred(target)
+        if preferred is None:
+            continue
+        shorts = [t.text for t in concept.short_forms(target) if t is not preferred]
+        forbidden = [t.text for t in concept.forbidden(target)]
+        parts.append(f"{written} → {preferred.text}" + (f" (short form {', '.join(shorts)})" if shorts else "")
+                     + (f", not {', '.join(forbidden)}" if forbidden else ""))
+    return f"Terms (glossary.tbx): {'; '.join(parts)}." if parts else ""
