@@ -262,7 +262,8 @@ def test_handoff_as_zip(make_project):
     assert result.returncode == 0, result.stderr
     with zipfile.ZipFile(project / "handoff/brochure-zh-hant.zip") as archive:
         assert sorted(archive.namelist()) == [f"brochure-zh-hant/{name}" for name in
-                                              ("README.md", "memory.tmx", "messages.po", "xliff/ethics.xlf")]
+                                              ("README.md", "glossary.tbx", "memory.tmx", "messages.po",
+                                                               "xliff/ethics.xlf")]
     assert run_cli("handoff", "--locale", "en-HK", "--project", str(project)).returncode == 2
 
 
