@@ -13,21 +13,22 @@ Each page's findings, and each pair's, are kept in the build cache like the othe
 
 from __future__ import annotations
 
+import bisect
 import functools
 import importlib.resources
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from hkai_publish.errors import Problem, location
+from hkai_publish.errors import Problem, display_path, location
 from hkai_publish.machinery.files import Output, digest
 from hkai_publish.machinery.memo import remembered
-from hkai_publish.markdown.prose import Prose, blank_markup, document_prose, heading_lines
+from hkai_publish.markdown.prose import document_prose, heading_lines
 from hkai_publish.sources.config import Config
 from hkai_publish.sources.content import Document
 from hkai_publish.sources.locales import Locale
 from hkai_publish.translation.catalogs import PLACEHOLDER, TAG, po_path, read_catalog
 from hkai_publish.translation.matching import Finder, Found
-from hkai_publish.translation.segments import align, split_document
+from hkai_publish.translation.segments import Split, align, split_page
 from hkai_publish.translation.terms import Concept, Term, Termbase, load_termbase, termbase_path
 from hkai_publish.editions.pages import Page
 
@@ -81,8 +82,20 @@ def _vocabulary(*fields) -> Vocabulary:
     return Vocabulary(*fields)
 
 
-@functools.lru_cache(maxsize=8)
+_finders: dict[tuple[int, str], tuple[Vocabulary, Finder]] = {}
+
+
 def finder(vocab: Vocabulary, tag: str) -> Finder:
+    """_make_finder's, once per vocabulary (by identity: hashing one walks the whole termbase)."""
+    found = _finders.get((id(vocab), tag))
+    if found is None or found[0] is not vocab:
+        if len(_finders) > 16:
+            _finders.clear()
+        found = _finders[(id(vocab), tag)] = (vocab, _make_finder(vocab, tag))
+    return found[1]
+
+
+def _make_finder(vocab: Vocabulary, tag: str) -> Finder:
     """Every term of one language; for Chinese also the regional words the termbase does not
     decide on, and their Hong Kong words (found, so that 算法 is not found inside 演算法)."""
     entries: list[tuple[str, object]] = [(t.text, (c, t)) for c in vocab.termbase.concepts for t in c.terms_in(tag)]
@@ -113,20 +126,25 @@ def check_terms(config: Config, pages: list[Page], outputs: list[Output], memo=N
         yield from (item for item in found if isinstance(item, Problem))
         if vocab.first_use != "off":
             known = seen.setdefault(page.locale.tag, set()) if vocab.first_use == "edition" else set()
-            yield from _first_uses(doc, vocab, [item for item in found if not isinstance(item, Problem)], known)
+            yield from _first_uses(doc, vocab, _uses(found), known)
         if page.locale != config.default_locale and vocab.termbase:
             original = originals[page.entry.key].document
-            yield from remembered(memo, "term-missing", (original, doc, vocab), _missing_terms, original, doc, vocab,
-                                  near=page.entry.key)
+            theirs = remembered(memo, "terms", (original, vocab), _page_terms, original, vocab, near=page.entry.key)
+            yield from remembered(memo, "term-missing", (original, doc, vocab), _missing_terms, original, doc,
+                                  _uses(theirs), _uses(found), vocab, near=page.entry.key)
         if GLOSSARY_MARKER in doc.body and not vocab.termbase:
             yield Problem(doc.path, doc.line_of(GLOSSARY_MARKER), "term-glossary",
                           f"{GLOSSARY_MARKER} prints the termbase, but {location(termbase_path(config), None)} "
                           "does not exist (hkai-publish terms import FILE.csv makes one)", "warning")
 
 
+def _uses(found: tuple) -> list[tuple]:
+    return [item for item in found if not isinstance(item, Problem)]
+
+
 def _page_terms(doc: Document, vocab: Vocabulary) -> Iterator[Problem | tuple]:
-    """A page's forbidden and regional words (as Problems) and its uses of short and full forms,
-    as (line, concept id, short, written), in reading order."""
+    """A page's forbidden and regional words (as Problems) and each term it uses, in reading
+    order, as (line, "title" | "summary" | "body", concept id, allowed, short, written, in a heading)."""
     tag = doc.locale.tag
     found = finder(vocab, tag)
     if not found:
@@ -138,8 +156,7 @@ def _page_terms(doc: Document, vocab: Vocabulary) -> Iterator[Problem | tuple]:
             for concept, term in _terms(occurrence):
                 if not term.allowed:
                     yield _forbidden(doc.path, line, concept, term, vocab, tag)
-                elif prose.where == "body" and line not in headings:
-                    yield line, concept.id, term.short, occurrence.written
+                yield line, prose.where, concept.id, term.allowed, term.short, occurrence.written, line in headings
             for word in (p for p in occurrence.payloads if isinstance(p, Regional)):
                 yield _regional(doc.path, line, word)
 
@@ -158,44 +175,76 @@ def _regional(path, line: int, word: Regional) -> Problem:
 
 
 def _first_uses(doc: Document, vocab: Vocabulary, uses: list[tuple], known: set[str]) -> Iterator[Problem]:
-    """A short form where its concept's full form has not come yet (`known`: concept ids
-    introduced on earlier pages of the edition, and updated)."""
+    """A short form in the running text where its concept's full form has not come yet
+    (`known`: concept ids introduced on earlier pages of the edition, and updated)."""
     concepts = {c.id: c for c in vocab.termbase.concepts}
     tag = doc.locale.tag
     reported = set()
-    for line, concept_id, short, written in uses:
+    for line, where, concept_id, allowed, short, written, in_heading in uses:
+        if where != "body" or in_heading or not allowed:
+            continue
         concept = concepts[concept_id]
         full = concept.preferred(tag)
         if not short:
             known.add(concept_id)
         elif concept_id not in known and concept_id not in reported and full is not None and not full.short:
             reported.add(concept_id)
-            where = "in this page" if vocab.first_use == "page" else "in this edition"
+            scope = "in this page" if vocab.first_use == "page" else "in this edition"
             introduce = f"{full.text}（{written}）" if doc.locale.is_cjk else f"{full.text} ({written})"
             yield Problem(doc.path, line, "term-first-use",
-                          f"{written} is used before its full form {full.text} {where}: introduce it as "
+                          f"{written} is used before its full form {full.text} {scope}: introduce it as "
                           f"“{introduce}” first", "warning")
 
 
-def _missing_terms(original: Document, translation: Document, vocab: Vocabulary) -> Iterator[Problem]:
+def _missing_terms(original: Document, translation: Document, their_uses: list[tuple], our_uses: list[tuple],
+                   vocab: Vocabulary) -> Iterator[Problem]:
     """Blocks of the original with a term whose counterpart block uses none of its translations
-    (a forbidden one is term-forbidden's to report)."""
-    source, target = finder(vocab, original.locale.tag), finder(vocab, translation.locale.tag)
-    for a, b in align(split_document(original), split_document(translation)):
-        used = _concepts_in(source, a.text, allowed_only=True)
-        if not used:
-            continue
-        present = _concepts_in(target, b.text)
-        for concept_id, (concept, written) in used.items():
-            if concept_id not in present and concept.allowed(translation.locale.tag):
+    (a forbidden one is term-forbidden's to report). The blocks are the hand-off's segments,
+    aligned as it aligns them; each page's terms are placed in them by line."""
+    concepts = {c.id: c for c in vocab.termbase.concepts}
+    theirs, ours = _split(original), _split(translation)
+    their_terms, our_terms = _by_segment(theirs, their_uses), _by_segment(ours, our_uses)
+    where = display_path(original.path)
+    tag = translation.locale.tag
+    for a, b in align(theirs, ours):
+        present = our_terms.get(b.id, {})
+        for concept_id, (allowed, written) in their_terms.get(a.id, {}).items():
+            if allowed and concept_id not in present and concepts[concept_id].allowed(tag):
                 yield Problem(translation.path, b.line, "term-missing",
-                              _missing_message(concept, written, translation.locale, location(original.path, a.line)),
+                              _missing_message(concepts[concept_id], written, translation.locale, f"{where}:{a.line}"),
                               "warning")
 
 
+def _split(doc: Document) -> Split:
+    """The page's segments, as the hand-off makes them (without reading the file again)."""
+    return split_page(doc.meta, doc.body, doc.body_line, {key: doc.line_of_key(key) for key in ("title", "summary")})
+
+
+def _by_segment(split: Split, uses: list[tuple]) -> dict[str, dict[str, tuple[bool, str]]]:
+    """Segment id -> concept id -> (allowed, as written) of the terms used in it: a title's or
+    summary's by name, a body block's by the line its use is on (the last block starting there
+    or before)."""
+    body = [s for s in split.segments if s.id.isdigit()]
+    starts = [s.line for s in body]
+    found: dict[str, dict[str, tuple[bool, str]]] = {}
+    for line, where, concept_id, allowed, _short, written, _heading in uses:
+        if where != "body":
+            segment = where
+        else:
+            index = bisect.bisect_right(starts, line) - 1
+            if index < 0:
+                continue
+            segment = body[index].id
+        terms = found.setdefault(segment, {})
+        if concept_id not in terms or (allowed and not terms[concept_id][0]):
+            terms[concept_id] = (allowed, written)
+    return found
+
+
 def _concepts_in(found: Finder, text: str, allowed_only: bool = False) -> dict[str, tuple[Concept, str]]:
+    """Concept id -> (concept, as written) of the terms in a UI string."""
     concepts: dict[str, tuple[Concept, str]] = {}
-    for occurrence in found.find(blank_markup(text)):
+    for occurrence in found.find(text):
         for concept, term in _terms(occurrence):
             if term.allowed or not allowed_only:
                 concepts.setdefault(concept.id, (concept, occurrence.written))
