@@ -23,7 +23,8 @@ from hkai_publish.machinery.files import digest
 FORMAT = 2
 """Of the cache's files and keys: bump when their layout changes."""
 
-LIBRARIES = ("jinja2", "markdown", "babel", "pyyaml", "markupsafe", "lxml", "opencc-python-reimplemented")
+LIBRARIES = ("jinja2", "markdown", "babel", "pyyaml", "markupsafe", "lxml", "opencc-python-reimplemented",
+             "pyahocorasick")
 """The libraries whose version shapes the site and the checks' findings (pdf.py adds WeasyPrint's)."""
 
 
