@@ -174,20 +174,33 @@ def _regional(path, line: int, word: Regional) -> Problem:
                    f"Hong Kong writes {' or '.join(word.hong_kong)}{note}", "warning")
 
 
+def _concepts(vocab: Vocabulary) -> dict[str, Concept]:
+    """Concept id -> concept, made once per vocabulary (first uses are judged on every build)."""
+    found = _by_id.get(id(vocab))
+    if found is None or found[0] is not vocab:
+        found = _by_id[id(vocab)] = (vocab, {c.id: c for c in vocab.termbase.concepts})
+    return found[1]
+
+
+_by_id: dict[int, tuple[Vocabulary, dict[str, Concept]]] = {}
+
+
 def _first_uses(doc: Document, vocab: Vocabulary, uses: list[tuple], known: set[str]) -> Iterator[Problem]:
     """A short form in the running text where its concept's full form has not come yet
     (`known`: concept ids introduced on earlier pages of the edition, and updated)."""
-    concepts = {c.id: c for c in vocab.termbase.concepts}
     tag = doc.locale.tag
     reported = set()
     for line, where, concept_id, allowed, short, written, in_heading in uses:
         if where != "body" or in_heading or not allowed:
             continue
-        concept = concepts[concept_id]
-        full = concept.preferred(tag)
         if not short:
             known.add(concept_id)
-        elif concept_id not in known and concept_id not in reported and full is not None and not full.short:
+            continue
+        if concept_id in known or concept_id in reported:
+            continue
+        concept = _concepts(vocab)[concept_id]
+        full = concept.preferred(tag)
+        if full is not None and not full.short:
             reported.add(concept_id)
             scope = "in this page" if vocab.first_use == "page" else "in this edition"
             introduce = f"{full.text}（{written}）" if doc.locale.is_cjk else f"{full.text} ({written})"
