@@ -5,7 +5,8 @@ the Hong Kong vocabulary of the Chinese edition. All findings are warnings (they
   hand-off aligns them) none of the term's allowed translations;
 - term-forbidden: a term the termbase marks deprecated;
 - term-first-use: a short form (ASTRI, 應科院) before its full form, in the page or the edition
-  (`term_first_use`); headings, titles and summaries neither use nor introduce a term;
+  (`term_first_use`); a summary (the page's standfirst) may introduce a term, and neither it,
+  the title nor a heading is judged;
 - zh-regional: a Taiwan or Mainland word where Hong Kong writes another (data/zh_regional.tsv);
   the termbase overrides the list.
 
@@ -191,6 +192,8 @@ def _first_uses(doc: Document, vocab: Vocabulary, uses: list[tuple], known: set[
     tag = doc.locale.tag
     reported = set()
     for line, where, concept_id, allowed, short, written, in_heading in uses:
+        if where == "summary" and allowed and not short:
+            known.add(concept_id)  # the standfirst, read first: it introduces, and is not judged
         if where != "body" or in_heading or not allowed:
             continue
         if not short:
