@@ -220,6 +220,7 @@ def render_edition(config: Config, edition: Edition, catalog: LoadedCatalog) -> 
     """The edition's PDF bytes, its problems and its page count."""
     import weasyprint
 
+    from hkai_publish.editions import linesetting
     from hkai_publish.editions.pdfguard import (ProjectFetcher, Sources, captured_log, check_glyphs,
                                        problems_from_log)
 
@@ -237,11 +238,18 @@ def render_edition(config: Config, edition: Edition, catalog: LoadedCatalog) -> 
         stylesheet = load_stylesheet(config, fetcher)
     problems += problems_from_log(records, config.templates_dir / STYLESHEET, fetcher, css_lines=True)
     with captured_log() as records:
-        document = weasyprint.HTML(string=html, base_url=str(config.templates_dir) + os.sep,
-                                   url_fetcher=fetcher).render(stylesheets=stylesheet, **PDF_OPTIONS)
+        parsed = weasyprint.HTML(string=html, base_url=str(config.templates_dir) + os.sep, url_fetcher=fetcher)
+        if (hook := linesetting.problem()) is None:
+            # Chinese lines set after clreq; may lay the document out again (short last lines).
+            document, _ = linesetting.render(parsed, stylesheets=stylesheet, **PDF_OPTIONS)
+        else:
+            document = parsed.render(stylesheets=stylesheet, **PDF_OPTIONS)
+            if edition.locale.is_cjk:
+                problems.append(Problem(template, None, "pdf-linesetting", hook, "warning"))
         data = document.write_pdf(**PDF_OPTIONS)
     chapters = frozenset(section.anchor for section in edition.sections)
-    problems += fetcher.problems + problems_from_log(records, template, fetcher, chapters=chapters)
+    unique = list({(r.levelno, r.getMessage()): r for r in records}.values())  # a layout again repeats them
+    problems += fetcher.problems + problems_from_log(unique, template, fetcher, chapters=chapters)
     problems += check_glyphs(edition.locale, document, sources)
     return data, problems, len(document.pages)
 
