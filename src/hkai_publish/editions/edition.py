@@ -65,6 +65,15 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
+class OtherTitle:
+    """The publication's title in another of its languages, for a bilingual cover."""
+
+    lang: str
+    title: str
+    subtitle: str
+
+
+@dataclass(frozen=True, slots=True)
 class Edition:
     """One PDF: a language's chapters in reading order, and where the PDF goes."""
 
@@ -74,3 +83,5 @@ class Edition:
     """Relative to the build folder: `pdf/<pdf_name>-<folder>.pdf`."""
     date: dt.date | None
     """The newest date or update of its chapters: the date on the cover."""
+    others: tuple[OtherTitle, ...] = ()
+    """The title in the publication's other languages, smaller on the cover."""

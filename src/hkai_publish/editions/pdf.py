@@ -27,7 +27,7 @@ from hkai_publish.errors import PdfError, Problem
 from hkai_publish.sources.locales import Locale
 from hkai_publish.markdown.highlight import stylesheet as code_stylesheet
 from hkai_publish.markdown.renderer import Heading
-from hkai_publish.editions.edition import EMOJI, MONO, Edition, Resource, Section, with_symbols  # noqa: F401 (re-exported)
+from hkai_publish.editions.edition import EMOJI, MONO, Edition, OtherTitle, Resource, Section, with_symbols  # noqa: F401 (re-exported)
 from hkai_publish.editions.site import Page, _render, make_environment
 from hkai_publish.machinery.files import Output
 from hkai_publish.machinery.workers import run_tasks
@@ -56,7 +56,8 @@ def render_pdfs(config: Config, pages: list[Page], catalogs: Mapping[str, Loaded
     WeasyPrint's warnings). Raises PdfError when the fonts or the subsetter are not installed.
     An edition whose inputs are unchanged since the last build is reused; the others are laid
     out at the same time, one per core."""
-    editions = [make_edition(config, pages, locale) for locale in config.locales]
+    editions = [dataclasses.replace(make_edition(config, pages, locale), others=other_titles(config, locale, catalogs))
+                for locale in config.locales]
     keys = [edition_key(config, e, catalogs[e.locale.tag], cache) if cache else None for e in editions]
     made: dict[int, tuple[bytes, list[Problem], int]] = {}
     for index, (edition, key) in enumerate(zip(editions, keys)):
@@ -74,6 +75,32 @@ def render_pdfs(config: Config, pages: list[Page], catalogs: Mapping[str, Loaded
     results = [made[index] for index in range(len(editions))]
     return RenderedPdfs(tuple(Output(e.path, data) for e, (data, _, _) in zip(editions, results)),
                         tuple(p for _, found, _ in results for p in found), sum(count for _, _, count in results))
+
+
+def other_titles(config: Config, locale: Locale, catalogs: Mapping[str, LoadedCatalog]) -> tuple[OtherTitle, ...]:
+    """The title and subtitle in each other language, through that language's catalogue."""
+    found = []
+    for other in config.locales:
+        if other != locale and other.tag in catalogs:
+            gettext = catalogs[other.tag].translations.gettext
+            found.append(OtherTitle(other.tag, gettext(config.title), gettext(config.subtitle) if config.subtitle else ""))
+    return tuple(found)
+
+
+DEFAULT_COVER = Path("assets/cover-harbour.svg")
+"""The cover art when the publication names none: Victoria Harbour's skyline, in templates/."""
+
+
+def web_url(config: Config, locale: Locale) -> str:
+    """Where the edition's language is on the web: the site's home page for it."""
+    return f"{config.base_url}{locale.folder}/"
+
+
+def qr_data_uri(url: str) -> str:
+    """A QR code for `url`, as a vector SVG data: URI (segno)."""
+    import segno
+
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=0, dark="#0e3f52", omitsize=False)
 
 
 def check_pdf_environment(config: Config) -> None:
@@ -220,7 +247,7 @@ def render_edition(config: Config, edition: Edition, catalog: LoadedCatalog) -> 
     """The edition's PDF bytes, its problems and its page count."""
     import weasyprint
 
-    from hkai_publish.editions import linesetting
+    from hkai_publish.editions import linesetting, pdftags
     from hkai_publish.editions.pdfguard import (ProjectFetcher, Sources, captured_log, check_glyphs,
                                        problems_from_log)
 
@@ -247,6 +274,11 @@ def render_edition(config: Config, edition: Edition, catalog: LoadedCatalog) -> 
             if edition.locale.is_cjk:
                 problems.append(Problem(template, None, "pdf-linesetting", hook, "warning"))
         data = document.write_pdf(**PDF_OPTIONS)
+    finished = pdftags.finish(data, pdftags.top_level_languages(document, edition.locale.tag))
+    data = finished.data
+    if finished.unmatched:
+        problems.append(Problem(template, None, "pdf-tags", "could not match the PDF's structure to the "
+                                "chapters: a chapter in another language is not tagged with its /Lang", "warning"))
     chapters = frozenset(section.anchor for section in edition.sections)
     unique = list({(r.levelno, r.getMessage()): r for r in records}.values())  # a layout again repeats them
     problems += fetcher.problems + problems_from_log(unique, template, fetcher, chapters=chapters)
@@ -269,6 +301,7 @@ def print_html(config: Config, edition: Edition, catalog: LoadedCatalog) -> str:
     """The edition as one HTML document, from templates/print.html."""
     env = make_environment(config, catalog)
     env.filters["css_content"] = css_content
+    env.filters["css_string"] = lambda text: Markup(css_string(str(text)))  # safe inside <style>
     env.globals["css_counter"] = css_counter
     gettext = catalog.translations.gettext
     context = {
@@ -281,6 +314,14 @@ def print_html(config: Config, edition: Edition, catalog: LoadedCatalog) -> str:
         "title": gettext(config.title),
         "subtitle": gettext(config.subtitle) if config.subtitle else "",
         "author": gettext(config.author) if config.author else "",
+        "publisher": gettext(config.publisher) if config.publisher else "",
+        "copyright": gettext(config.copyright) if config.copyright else "",
+        "license": gettext(config.license) if config.license else "",
+        "disclaimer": gettext(config.disclaimer) if config.disclaimer else "",
+        "web_url": web_url(config, edition.locale),
+        "qr": qr_data_uri(web_url(config, edition.locale)),
+        "cover_url": ((config.project_dir / config.cover_image).resolve().as_uri() if config.cover_image
+                      else (config.templates_dir / DEFAULT_COVER).resolve().as_uri()),
         "subject": gettext(config.description or config.subtitle or config.title),
         "keywords": [gettext(k) for k in config.keywords],
         "created": creation_time().strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -40,6 +40,23 @@ class Config:
     term_first_use: str = "page"
     """Where a short form (ASTRI, 應科院) must follow its full form: in the same "page", anywhere
     earlier in the "edition" (a brochure read in order), or "off"."""
+    publisher: str = ""
+    """Who publishes it: on the PDF's cover and imprint and in the site's footer; none when empty."""
+    copyright: str = ""
+    """The copyright line of the imprint, e.g. "© 2026 …"."""
+    license: str = ""
+    """The licence the publication is under, as the imprint states it."""
+    contact: str = ""
+    """An address or e-mail for readers, on the imprint."""
+    disclaimer: str = ""
+    """The imprint's disclaimer."""
+    cover_image: str = ""
+    """The PDF cover's artwork, relative to the project folder (in content/ or templates/assets/);
+    empty: templates/assets/cover-harbour.svg."""
+    chapters: str = "new-page"
+    """`new-page`: each chapter of a PDF edition starts on a new page; `run-on`: it follows the last."""
+    print_ready: bool = False
+    """Also write `pdf/<name>-<folder>-print.pdf`: 3 mm bleed and crop marks for a print shop."""
 
     @property
     def locales(self) -> tuple[Locale, ...]:
@@ -76,7 +93,9 @@ def _ordered_locales(languages: tuple[str, ...], default: str) -> tuple[Locale, 
 
 _TYPES = {"title": str, "subtitle": str, "author": str, "description": str, "keywords": list,
           "base_url": str, "default_language": str, "languages": list, "pdf_name": str,
-          "allow_raw_html": bool, "allow_cjk_in_english": list, "term_first_use": str}
+          "allow_raw_html": bool, "allow_cjk_in_english": list, "term_first_use": str, "publisher": str,
+          "copyright": str, "license": str, "contact": str, "disclaimer": str, "cover_image": str,
+          "chapters": str, "print_ready": bool}
 FIRST_USE = ("page", "edition", "off")
 
 
@@ -129,6 +148,17 @@ def _validated(config: Config, path: Path, text: str) -> Config:
     if not re.match(r"https?://[^/]+(/.*)?$", config.base_url):
         raise ConfigError(f"base_url must be an absolute http(s) URL, got {config.base_url!r}",
                           path, line_of_setting(text, "base_url"))
+    if config.chapters not in ("new-page", "run-on"):
+        raise ConfigError(f"chapters must be 'new-page' or 'run-on', got {config.chapters!r}",
+                          path, line_of_setting(text, "chapters"))
+    if config.cover_image:
+        image = (config.project_dir / config.cover_image).resolve()
+        if not any(image.is_relative_to(root.resolve()) for root in (config.content_dir, config.templates_dir / "assets")):
+            raise ConfigError(f"cover_image must be in content/ or templates/assets/, got {config.cover_image!r}",
+                              path, line_of_setting(text, "cover_image"))
+        if not image.is_file():
+            raise ConfigError(f"cover_image {config.cover_image!r} does not exist", path,
+                              line_of_setting(text, "cover_image"))
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", config.pdf_name):
         raise ConfigError(f"pdf_name must be a plain file name, got {config.pdf_name!r}",
                           path, line_of_setting(text, "pdf_name"))

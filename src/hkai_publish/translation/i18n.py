@@ -28,7 +28,8 @@ COMMENT_TAGS = ("Translators:",)
 # What `babel.cfg` says when a publication has none; `trimmed` must match the site's Jinja policy.
 DEFAULT_MAPPING = "[jinja2: templates/**.html]\nextensions = jinja2.ext.i18n\ntrimmed = true\n"
 # Reader-facing settings in [tool.hkai-publish]: each edition shows them through its catalogue.
-CONFIG_STRINGS = ("title", "subtitle", "author", "description", "keywords")
+CONFIG_STRINGS = ("title", "subtitle", "author", "description", "keywords", "publisher", "copyright", "license",
+                  "disclaimer")
 HEADER_COMMENT = ("# UI strings of {title}.\n"
                   "# Made by `hkai-publish i18n extract`: do not edit; translate the PO files.\n#")
 
