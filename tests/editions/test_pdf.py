@@ -95,7 +95,8 @@ def test_each_edition_is_written_for_print_and_beside_the_site(build_dir, folder
 def test_page_count_is_cover_contents_and_the_sections(build_dir, folder):
     pages = page_texts(pdf_path(build_dir, folder))
     # Cover, contents, the one-page introduction, then ethics over at least two pages.
-    assert 5 <= len(pages) <= 7
+    # Cover, imprint, contents, the one-page introduction, ethics over at least two pages, back cover.
+    assert 7 <= len(pages) <= 9
     assert len(PdfReader(pdf_path(build_dir, folder)).pages) == len(pages)
 
 
@@ -111,19 +112,24 @@ def test_text_is_extractable_in_each_edition_language(build_dir):
     assert han > 10 * latin
 
 
-def test_footer_and_running_head_are_worded_for_the_locale(build_dir):
-    for folder, footer in (("en", "Page {n} of {total}"), ("zh-hant", "第 {n} 頁，共 {total} 頁")):
+def test_folios_and_running_heads(build_dir):
+    """No folio on the cover, imprint or contents; a plain folio (the page's number) on each
+    chapter page; running heads (publication title, chapter) on a chapter's later pages only."""
+    for folder in EDITIONS:
         pages = page_texts(pdf_path(build_dir, folder))
-        total = len(pages)
-        assert footer.format(n=1, total=total) not in pages[0]  # the cover has no footer
-        for n in range(2, total + 1):
-            assert footer.format(n=n, total=total) in pages[n - 1]
+        assert "Page " not in "".join(pages) and "共" not in "".join(pages)
+        for n in (1, 2, 3):
+            assert not re.search(rf"(?m)^\s*{n}\s*$", pages[n - 1].split("\n", 3)[-1][-40:])
+        chapters = [i for i, text in enumerate(pages) if re.search(r"Section \d|第 \d+ 章", text)]
+        for index in range(chapters[0], len(pages) - 1):  # the back cover has none
+            assert pages[index].rstrip().splitlines()[-1].strip() == str(index + 1)
     en = page_texts(pdf_path(build_dir, "en"))
     ethics = next(i for i, text in enumerate(en) if "Section 2" in text)
     assert en[ethics].lstrip().startswith("Section 2")  # no running head over the opening
-    assert en[ethics + 1].lstrip().startswith("Ethical Considerations")
+    head = en[ethics + 1].lstrip()
+    assert head.startswith(TITLES["en"][:20]) and "Ethical Considerations" in head.split("\n\n")[0] + head[:200]
     zh = page_texts(pdf_path(build_dir, "zh-hant"))
-    assert zh[ethics + 1].lstrip().startswith("倫理考量")
+    assert zh[ethics + 1].lstrip().startswith(TITLES["zh-hant"]) and "倫理考量" in zh[ethics + 1][:200]
 
 
 def test_chinese_lines_never_start_with_closing_or_end_with_opening_punctuation(build_dir):
@@ -145,7 +151,8 @@ def test_fonts_are_embedded_subsets_of_the_edition_faces(build_dir, folder):
     assert [n for n in names if n.startswith("notoserif")]
     assert not [n for n in names if re.search(r"cjk(jp|kr|sc|tc)|dejavu|liberation", n)], names
     if folder == "en":
-        assert not [n for n in names if "cjk" in n]
+        # Only the cover's Chinese title (the bilingual cover) is set in a CJK face.
+        assert not [n for n in names if "cjk" in n and n not in ("notoserifcjkhk", "notoserifcjkhkbold", "notosanscjkhk")]
 
 
 @pytest.mark.parametrize("folder", EDITIONS)
@@ -158,7 +165,7 @@ def test_contents_page_numbers_are_where_the_sections_start(build_dir, folder):
     path = pdf_path(build_dir, folder)
     pages = page_texts(path)
     listed = {}
-    for line in page_texts(path, layout=True)[1].splitlines():
+    for line in page_texts(path, layout=True)[2].splitlines():  # after the cover and the imprint
         entry = re.match(r"\s*(?:\d+\s+)?(\S.*?)\s*\.{3,}\s*(\d+)\s*$", line)
         if entry:
             listed[entry.group(1)] = int(entry.group(2))
@@ -325,11 +332,11 @@ def test_the_footer_translation_may_reorder_and_quote(make_project):
     project = make_project()
     po = project / "locales/zh_Hant_HK/LC_MESSAGES/messages.po"
     text = po.read_text(encoding="utf-8")
-    text = text.replace('msgstr "第 %(page)s 頁，共 %(pages)s 頁"', r'msgstr "共 %(pages)s 頁之「第 %(page)s」頁 \"\\\""')
+    text = text.replace('msgid "%(page)s"\nmsgstr "%(page)s"', 'msgid "%(page)s"\n' + r'msgstr "「第 %(page)s」頁 \"\\\""')
     po.write_text(text, encoding="utf-8")
     assert run_cli("build", "--only", "pdf", cwd=project).returncode == 0
     pages = page_texts(project / "build/pdf/brochure-zh-hant.pdf")
-    assert '共 4 頁之「第 2」頁 "\\"' in pages[1]
+    assert '「第 4」頁 "\\"' in pages[3]  # the first chapter's page
 
 
 def test_css_content_escapes_every_literal():
