@@ -85,7 +85,7 @@ def counted(text: str) -> int:
 def test_justified_chinese_lines_end_at_the_text_block(brochure):
     groups = chinese_paragraphs(brochure / "pdf/hk-ai-landscape-zh-hant.pdf")
     inner = [line for group in groups for line in group[:-1]]  # every line but a paragraph's last
-    assert len(inner) > 20, "the brochure should have many multi-line Chinese paragraphs"
+    assert len(inner) > 8, "the brochure should have many multi-line Chinese paragraphs"
     ragged = [(line.page, round(TEXT_RIGHT - line.x_max, 2), line.text[-6:]) for line in inner
               if abs(TEXT_RIGHT - line.x_max) > 0.5]
     assert not ragged
@@ -94,7 +94,7 @@ def test_justified_chinese_lines_end_at_the_text_block(brochure):
 def test_last_lines_stay_start_aligned_and_none_is_one_or_two_characters(brochure):
     groups = chinese_paragraphs(brochure / "pdf/hk-ai-landscape-zh-hant.pdf")
     multi = [group for group in groups if len(group) > 1]
-    assert len(multi) > 20
+    assert len(multi) > 8
     short = [(group[-1].page, group[-1].text) for group in multi if counted(group[-1].text) <= 2]
     assert not short
     # A last line ends where its text ends, short of the right edge (most are).
