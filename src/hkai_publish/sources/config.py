@@ -40,6 +40,11 @@ class Config:
     term_first_use: str = "page"
     """Where a short form (ASTRI, 應科院) must follow its full form: in the same "page", anywhere
     earlier in the "edition" (a brochure read in order), or "off"."""
+    heading_ids: str = "python-markdown"
+    """How headings get their ids: "python-markdown" (`## A - B` → `a-b`) or "github", as
+    GitHub, Docusaurus and VitePress make them (`a---b`)."""
+    front_matter_keys: tuple[str, ...] = ()
+    """Front matter keys this project uses for its own purposes: never reported as misspelt."""
 
     @property
     def locales(self) -> tuple[Locale, ...]:
@@ -76,8 +81,10 @@ def _ordered_locales(languages: tuple[str, ...], default: str) -> tuple[Locale, 
 
 _TYPES = {"title": str, "subtitle": str, "author": str, "description": str, "keywords": list,
           "base_url": str, "default_language": str, "languages": list, "pdf_name": str,
-          "allow_raw_html": bool, "allow_cjk_in_english": list, "term_first_use": str}
+          "allow_raw_html": bool, "allow_cjk_in_english": list, "term_first_use": str,
+          "heading_ids": str, "front_matter_keys": list}
 FIRST_USE = ("page", "edition", "off")
+HEADING_IDS = ("python-markdown", "github")
 
 
 def load_config(project_dir: Path) -> Config:
@@ -135,6 +142,9 @@ def _validated(config: Config, path: Path, text: str) -> Config:
     if config.term_first_use not in FIRST_USE:
         raise ConfigError(f"term_first_use must be one of {', '.join(map(repr, FIRST_USE))}, got "
                           f"{config.term_first_use!r}", path, line_of_setting(text, "term_first_use"))
+    if config.heading_ids not in HEADING_IDS:
+        raise ConfigError(f"heading_ids must be one of {', '.join(map(repr, HEADING_IDS))}, got {config.heading_ids!r}",
+                          path, line_of_setting(text, "heading_ids"))
     if not config.base_url.endswith("/"):
         config = replace(config, base_url=config.base_url + "/")
     return config
