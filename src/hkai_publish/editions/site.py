@@ -17,6 +17,7 @@ from hkai_publish.machinery.cache import CacheView
 from hkai_publish.machinery.digests import Digester, file_fingerprint, template_fingerprint
 from hkai_publish.translation.catalogs import LoadedCatalog
 from hkai_publish.sources.config import Config
+from hkai_publish.sources.content import alias_path
 from hkai_publish.errors import TemplateError
 from hkai_publish.machinery.files import Output, Spool, digest
 from hkai_publish.sources.locales import Locale
@@ -181,6 +182,7 @@ def render_site(config: Config, pages: list[Page], catalogs: Mapping[str, Loaded
     root = _common_context(config, book, config.default_locale, "", None)
     root["editions"] = [_edition(config, catalogs[loc.tag]) for loc in config.locales]
     outputs.append(_render(default_env, "root.html", "index.html", root))
+    outputs.extend(redirects(config, pages))
     outputs.append(Output("sitemap.xml", sitemap(config, pages).encode("utf-8")))
     outputs.append(Output("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode()))
     outputs.extend(_assets(config, pages))
@@ -275,6 +277,25 @@ def _common_context(config: Config, book: _Book | None, locale: Locale, here: st
         # The edition's search page, and its Pagefind index (editions/search.py writes it there).
         "search": {"page": url(page_path(locale) + SEARCH_PAGE), "bundle": url(page_path(locale) + SEARCH_BUNDLE)},
     }
+
+
+def redirects(config: Config, pages: list[Page]) -> list[Output]:
+    """A small page at each of a page's `aliases` (its old URLs) that sends the reader on to it,
+    in every language; robots are told not to index it, and the page is its canonical URL."""
+    outputs = []
+    for page in pages:
+        for alias in page.entry.original.aliases if page.entry.original else ():
+            where = f"{page.locale.folder}/{alias_path(page.entry.key, alias)}/"
+            href = html_escape(relative_url(page.path, where))
+            outputs.append(Output(where + "index.html", (
+                f'<!DOCTYPE html>\n<html lang="{page.locale.tag}">\n<head>\n<meta charset="utf-8">\n'
+                f"<title>{html_escape(page.document.title)}</title>\n"
+                f'<meta name="robots" content="noindex">\n'
+                f'<link rel="canonical" href="{html_escape(config.base_url + page.path)}">\n'
+                f'<meta http-equiv="refresh" content="0; url={href}">\n</head>\n'
+                f'<body>\n<p><a href="{href}">{html_escape(page.document.title)}</a></p>\n</body>\n</html>\n'
+            ).encode("utf-8")))
+    return outputs
 
 
 def base_path(config: Config) -> str:

@@ -355,6 +355,11 @@ def _parse_document(text: str, path: Path, folder: Path, locale: Locale,
         raise ContentError(f"file name {key!r} cannot be a URL: use lower-case letters, digits, '-' and '_'",
                            path, 1)
     _check_slug(meta, source, path, key)
+    for alias in _as_list(meta.get("aliases")):
+        if not isinstance(alias, str) or alias_path(key, alias) is None:
+            raise ContentError(f"alias {alias!r} must be a URL path of letters, digits, '-', '_' and '/' "
+                               "('/old/' from the language's root, 'old' from the page's folder)",
+                               path, _line_of_key(source, "aliases"))
     _check_lang(meta, source, path, locale)
     return Document(path, key, locale, MappingProxyType(meta), body, body_line, text_hash(meta, body), source,
                     heading_title), end
@@ -417,6 +422,17 @@ def page_slug(key: str, meta: Mapping[str, Any]) -> str:
     if isinstance(page_id, (str, int)) and not isinstance(page_id, bool) and str(page_id).strip():
         name = str(page_id).strip()
     return f"{folder}/{name}" if folder else name
+
+
+def alias_path(key: str, alias: str) -> str | None:
+    """Where an alias's redirect page goes below the language folder (`/old/` from the root,
+    `old` from the page's folder), or None if it is no clean path there."""
+    written = alias[:-len("/index.html")] if alias.endswith("/index.html") else alias
+    if not WRITTEN_SLUG.fullmatch(written) or not written.strip("/"):
+        return None
+    folder = key.rpartition("/")[0]
+    path = written.strip("/") if written.startswith("/") else posixpath.normpath(posixpath.join(folder, written.strip("/")))
+    return None if path.startswith("..") or path in ("", ".") else path
 
 
 def is_index_key(key: str) -> bool:
