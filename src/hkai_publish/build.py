@@ -47,6 +47,8 @@ class BuildOptions:
     """Processes to render with; None for one per core."""
     cache: bool = True
     """Reuse what the last build in out_dir made from unchanged inputs (see cache.py)."""
+    drafts: bool = False
+    """Publish pages marked `draft: true` too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,8 @@ class BuildResult:
     written: bool = False
     pdf_pages: int = 0
     """Pages in all PDF editions together."""
+    pdf_checked: bool = False
+    """Whether the PDF editions were laid out and checked (not when the site's checks failed first)."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -80,7 +84,7 @@ def build(config: Config, options: BuildOptions) -> BuildResult:
     # First gather all data: sources, translations, rendered pages and PDFs. Nothing touches disk yet.
     cache = BuildCache(options.out_dir, enabled=options.cache)
     sources = cache.fingerprint_sources(config.project_dir, (config.content_dir, config.templates_dir,
-                                                             config.locales_dir), options.only)
+                                                             config.locales_dir), options.only, options.drafts)
     previous = cache.previous_build(sources)
     if previous is not None:  # made from exactly these sources: the last build stands as it is
         outputs, problems, pdf_pages = previous
@@ -104,7 +108,7 @@ def _render_and_write(config: Config, options: BuildOptions, cache: BuildCache, 
                       spool: Spool | None) -> BuildResult:
     """The stages of a build whose sources changed since the last one."""
     jobs = options.jobs or default_jobs()
-    documents = load_documents(config, cache)
+    documents = load_documents(config, cache, drafts=options.drafts)
     entries = pair_documents(config, documents)
     catalogs = load_catalogs(config, cache)
     termbase = load_termbase(config, cache)
@@ -112,8 +116,12 @@ def _render_and_write(config: Config, options: BuildOptions, cache: BuildCache, 
     # The site is rendered even for --only pdf: it is quick, and the checks read it.
     site = [prefixed("site/", o) for o in render_site(config, pages, catalogs, cache.within("site/"), jobs,
                                                       spool.within("site/") if spool else None)]
+    # Fail fast: the site's checks take seconds, the PDF layout minutes. A publication the site's
+    # checks already fail is reported before any PDF is laid out.
+    site_problems = run_checks(config, pages, site, cache, jobs)
     editions, pdf_problems, pdf_pages = [], [], 0
-    if options.only != "site":
+    pdf_checked = options.only != "site" and not problems_fail(site_problems, options.strict)
+    if pdf_checked:
         from hkai_publish.editions.pdf import render_pdfs  # here: a site-only build, on every save, need not load it
         pdfs = render_pdfs(config, pages, catalogs, cache.within(""), jobs)
         editions, pdf_problems, pdf_pages = list(pdfs.outputs), list(pdfs.problems), pdfs.page_count
@@ -121,8 +129,8 @@ def _render_and_write(config: Config, options: BuildOptions, cache: BuildCache, 
     pdf_outputs = [*editions, *(prefixed("site/", o) for o in editions)]
     outputs = [o for o in site if options.only != "pdf"] + pdf_outputs
     # A page shown untranslated in two editions gives the same problem twice: report it once.
-    problems = tuple(sorted_problems(run_checks(config, pages, site, cache, jobs) + pdf_problems))
-    result = BuildResult(tuple(outputs), problems, pdf_pages=pdf_pages)
+    problems = tuple(sorted_problems(site_problems + pdf_problems))
+    result = BuildResult(tuple(outputs), problems, pdf_pages=pdf_pages, pdf_checked=pdf_checked)
     if result.failed(options.strict) or not options.write:
         return result
     if options.only != "pdf":  # the last step of the site: its search index, from the checked pages
@@ -132,7 +140,7 @@ def _render_and_write(config: Config, options: BuildOptions, cache: BuildCache, 
     keep = (lambda path: part_of(path) != options.only) if options.only else None
     cache.remember(sources, problems, pdf_pages)
     write_outputs(options.out_dir, outputs, keep, cache, spool)
-    return BuildResult(tuple(outputs), problems, written=True, pdf_pages=pdf_pages)
+    return BuildResult(tuple(outputs), problems, written=True, pdf_pages=pdf_pages, pdf_checked=pdf_checked)
 
 
 def part_of(path: str) -> str:

@@ -44,6 +44,7 @@ terms = _OnFirstUse("translation.terms")
 PROJECT = click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path),
                        default=Path("."), show_default=True, help="The publication's folder.")
 STRICT = click.option("--strict", is_flag=True, help="Fail on warnings too.")
+DRAFTS = click.option("--drafts", is_flag=True, help="Include pages marked `draft: true`.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -67,11 +68,12 @@ def cli() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes to render with (default: one per core).")
 @click.option("--no-cache", is_flag=True, help="Render everything, ignoring what the last build made.")
+@DRAFTS
 def build_command(project: Path, out_dir: Path | None, strict: bool, only: str | None, jobs: int | None,
-                  no_cache: bool) -> None:
+                  no_cache: bool, drafts: bool) -> None:
     """Build the site into <out>/site and the PDF editions into <out>/pdf."""
     started = time.perf_counter()
-    result = _run(project, out_dir, strict, write=True, only=only, jobs=jobs, cache=not no_cache)
+    result = _run(project, out_dir, strict, write=True, only=only, jobs=jobs, cache=not no_cache, drafts=drafts)
     pages = sum(1 for o in result.outputs if o.path.endswith(".html"))
     pdfs = sum(1 for o in result.outputs if o.path.startswith("pdf/"))
     built = [counted(pages, "HTML page")] if only != "pdf" else []
@@ -83,12 +85,26 @@ def build_command(project: Path, out_dir: Path | None, strict: bool, only: str |
 @cli.command("check")
 @PROJECT
 @STRICT
-def check_command(project: Path, strict: bool) -> None:
-    """Render and check everything; write nothing. Prints every problem, then a count."""
-    result = _run(project, None, strict, write=False)
+@DRAFTS
+def check_command(project: Path, strict: bool, drafts: bool) -> None:
+    """Render and check everything, the PDF editions too, as `build` does; write nothing.
+    Prints every problem, then a count, and which PDF checks ran."""
+    result = _run(project, None, strict, write=False, drafts=drafts,
+                  after_report=lambda result: _pdf_checks_line(result) + ".")
     if not result.problems:
         pages = sum(1 for o in result.outputs if o.path.endswith("/index.html"))
-        click.echo(f"No problems in {pages} pages.", err=True)
+        click.echo(f"No problems in {pages} pages; {_pdf_checks_line(result)}.", err=True)
+
+
+PDF_CHECKS = ("pdf-fetch", "pdf-glyphs", "pdf-font", "pdf-render")
+
+
+def _pdf_checks_line(result: BuildResult) -> str:
+    """What `check` says of the PDF editions: whether their checks ran (as `build` would)."""
+    if result.pdf_checked:
+        return "PDF checks run on both PDF editions: " + ", ".join(PDF_CHECKS)
+    return ("PDF checks not run (" + ", ".join(PDF_CHECKS) + "): the site's checks failed first, "
+            "and `build` stops there too, before laying out the PDFs")
 
 
 @cli.command("serve")
@@ -110,13 +126,16 @@ def serve_command(project: Path, port: int) -> None:
 
 
 def _run(project: Path, out_dir: Path | None, strict: bool, write: bool, only: str | None = None,
-         jobs: int | None = None, cache: bool = True) -> BuildResult:
+         jobs: int | None = None, cache: bool = True, drafts: bool = False, after_report=None) -> BuildResult:
     try:
         config = load_config(project)
-        result = build(config, BuildOptions(out_dir or config.project_dir / "build", strict, write, only, jobs, cache))
+        result = build(config, BuildOptions(out_dir or config.project_dir / "build", strict, write, only, jobs, cache,
+                                            drafts))
     except PublishError as exc:
         _fail([str(exc)])
     lines = result.report(strict)
+    if after_report is not None and lines:
+        lines = lines + [after_report(result)] if not lines else lines[:-1] + [after_report(result), lines[-1]]
     if result.failed(strict):
         _fail(lines[:-1] + [lines[-1] + (" The previous build was left in place." if write else "")])
     for line in lines:
@@ -270,17 +289,24 @@ def status_group(ctx: click.Context, project: Path, fmt: str, fail_under: float 
 
 
 @status_group.command("mark")
-@click.argument("paths", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--all", "every_untracked", is_flag=True,
+              help="Every translation that records no source_hash yet: start tracking existing translations.")
 @SUB_PROJECT
 @click.pass_context
-def mark_command(ctx: click.Context, paths: tuple[Path, ...], project: Path | None) -> None:
+def mark_command(ctx: click.Context, paths: tuple[Path, ...], every_untracked: bool, project: Path | None) -> None:
     """Mark translations (content/<language>/….md) as up to date with their originals as they are
-    now: writes `source_hash` into their front matter. Do this after re-translating."""
+    now: writes `source_hash` into their front matter (keeping the file's BOM and line ends). Do
+    this after re-translating; `--all` once, to start tracking translations that already exist."""
+    if not paths and not every_untracked:
+        raise click.UsageError("name the translations to mark, or give --all for every untracked one")
     with _user_errors():
-        changed = status.mark_translated(_config(ctx, project), list(paths))
+        changed = status.mark_translated(_config(ctx, project), list(paths), every_untracked)
     for doc, value in changed:
         click.echo(f"{display_path(doc.path)}: source_hash {value}", err=True)
+    if every_untracked and not paths:
+        click.echo(f"{len(changed)} untracked page(s) marked up to date", err=True)
+        return
     click.echo(f"{len(changed)} of {len(paths)} page(s) marked up to date"
                + ("" if len(changed) == len(paths) else " (the others already were)"), err=True)
 

@@ -28,15 +28,19 @@ def test_check_reports_every_problem_and_a_count_and_writes_nothing(make_project
     assert result.returncode == 1
     # Once each: the PDF stage, whose link to the missing heading WeasyPrint also finds, stays quiet.
     assert result.stderr.splitlines() == [
-        "content/en/intro.md:7: [broken-anchor] link 'ethics.md#nope': no heading with id 'nope'",
+        "content/en/intro.md:7: [broken-anchor] link 'ethics.md#nope': no heading or anchor with id 'nope'",
         "content/en/intro.md:7: [broken-link] link to missing page 'nowhere.md'",
         "content/en/intro.md:9: [missing-image] image 'chart.png' not found (or outside content/)",
-        "content/en/intro.md:4: [front-matter] unknown front matter key 'sumary' (did you mean 'summary'?) (warning)",
+        "content/en/intro.md:4: [front-matter] unknown front matter key 'sumary' (did you mean 'summary'? If the key "
+        "is meant, list it in front_matter_keys in [tool.hkai-publish]) (warning)",
         "content/en/intro.md:9: [image-alt] image 'chart.png' has no alt text (warning)",
         # Before the first heading in the original: reported where the translation's text begins.
         "content/zh-hant/intro.md:7: [parity-images] image 'chart.png' (content/en/intro.md:9) is missing here (warning)",
         "content/zh-hant/intro.md:7: [parity-links] link to 'ethics.md#nope' (content/en/intro.md:7) is missing here (warning)",
         "content/zh-hant/intro.md:7: [parity-links] link to 'nowhere.md' (content/en/intro.md:7) is missing here (warning)",
+        # Fail fast: the site's errors stop the check before any PDF is laid out, as in `build`.
+        "PDF checks not run (pdf-fetch, pdf-glyphs, pdf-font, pdf-render): the site's checks failed first, "
+        "and `build` stops there too, before laying out the PDFs.",
         "Aborted with 3 errors and 5 warnings.",
     ]
     assert not (project / "build").exists()
@@ -75,7 +79,8 @@ def test_warnings_fail_only_under_strict(make_project):
 
 def test_a_clean_project_passes_strict(make_project):
     result = run_cli("check", "--strict", cwd=make_project())
-    assert result.returncode == 0 and result.stderr == "No problems in 7 pages.\n"
+    assert result.returncode == 0 and result.stderr == ("No problems in 7 pages; PDF checks run on both PDF "
+                                                        "editions: pdf-fetch, pdf-glyphs, pdf-font, pdf-render.\n")
 
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"

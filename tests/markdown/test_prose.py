@@ -14,8 +14,9 @@ from hkai_publish.checks import figures
 from hkai_publish.markdown import prose
 
 # blank_markup as it was before patterns were skipped by the strings their matches contain.
-_URL = (r"(?:https?|ftp)://[^\s<>()\[\]{}\"'，。、；：！？「」『』（）《》]+"
-        r"|\bwww\.[A-Za-z0-9-]+\.[^\s<>()\[\]{}\"'，。、；：！？「」『』（）《》]+")
+# (A backtick ends a URL: `http://localhost:3000` is code around it.)
+_URL = (r"(?:https?|ftp)://[^\s<>()\[\]{}\"'`，。、；：！？「」『』（）《》]+"
+        r"|\bwww\.[A-Za-z0-9-]+\.[^\s<>()\[\]{}\"'`，。、；：！？「」『』（）《》]+")
 _DROP = [re.compile(p, flags) for p, flags in [
     (r"<!--.*?-->", re.S), (r"(`+)(?:(?!\1).)+?\1", re.S),
     (r"<(?:https?|ftp|mailto):[^>\s]*>|<[^@\s<>]+@[^@\s<>]+>", 0), (r"\[\^[^\]\s]+\]:?", 0),

@@ -13,7 +13,8 @@ _ASCII = str.maketrans("０１２３４５６７８９％", "0123456789%")
 FULL_WIDTH = re.compile("[０-９％]")
 # The lookahead, which the number implies, lets the search skip to digits (three times faster).
 DIGITS = re.compile(r"(?=\d)(?<![\d.,])(\d{1,3}(?:,\d{3})+(?!\d)|\d+)(\.\d+)?")
-EN_SCALE = re.compile(r"[ \t-]*(thousand|million|billion|trillion|bn)\b", re.I)
+# `1.5 billion`, `3 bn`, and glued to the digits as money is written: `$50B`, `HK$1.2M`, `10K`, `3bn`.
+EN_SCALE = re.compile(r"[ \t-]*(thousand|million|billion|trillion|bn)\b|(K|k|M|B|Bn|BN)\b", re.I)
 ZH_SCALE = re.compile(r"[ \t]*[多餘余]?([十百千萬万億亿兆]+)")
 # A number glued to letters is part of a name (5G, H100, COVID-19), not a figure; an ordinal or a
 # decade (21st, 1990s) is a figure.
@@ -37,7 +38,8 @@ EN_WORDS = {**{w: i for i, w in enumerate(_UNITS)}, **{w: 20 + 10 * i for i, w i
 EN_NUMBER_WORD = re.compile(r"\b(?=[" + "".join(sorted({w[0] for w in EN_WORDS})) + r"])("
                             + "|".join(sorted(EN_WORDS, key=len, reverse=True)) +
                             r")(?:-(" + "|".join(_UNITS[1:10]) + r"))?\b", re.I)
-SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12, "bn": 10**9}
+SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12, "bn": 10**9,
+          "k": 10**3, "m": 10**6, "b": 10**9}
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +89,7 @@ def word_values(text: str, chinese: bool) -> set[Decimal]:
         value = tens + (_UNITS.index(unit) if unit else 0)
         values.add(Decimal(value))
         scale = EN_SCALE.match(text, match.end())
-        if scale and scale.group(1).casefold() in SCALES:
+        if scale and scale.group(1) and scale.group(1).casefold() in SCALES:
             values.add(Decimal(value) * SCALES[scale.group(1).casefold()])
     return values
 
@@ -100,8 +102,10 @@ def _digit_figures(text: str, chinese: bool) -> Iterator[tuple[Figure, bool, Dec
         value = plain = _decimal(match.group())
         end = match.end()
         scale = (ZH_SCALE if chinese else EN_SCALE).match(ascii_text, end)
+        if scale and not chinese and scale.group(2) and (scale.group(2).islower() and scale.group(2) != "k"):
+            scale = None  # `5m` and `3b` are metres and bits, not millions and billions
         if scale:
-            value *= _scale(scale.group(1), chinese)
+            value *= _scale(scale.group(1) or scale.group(2), chinese)
             end = scale.end()
         if ascii_text[end:end + 1] == "%":
             end += 1

@@ -204,10 +204,13 @@ def _figures(pair: Pair) -> Finding:
     their_values = set().union(*(values for _, values in theirs))
     our_values = set().union(*(values for _, values in ours))
     # Numbers in words are read only when a figure is not among the other edition's digits.
+    # So are the figures in code spans (`8551`): code on one side may be prose on the other.
     if any(figure.value not in our_values for stated, _ in theirs for figure in stated):
         our_values.update(*(word_values(p.text, pair.target.locale.is_cjk) for p in our_prose))
+        our_values.update(_code_values(pair.target))
     if any(figure.value not in their_values for stated, _ in ours for figure in stated):
         their_values.update(*(word_values(p.text, pair.source.locale.is_cjk) for p in their_prose))
+        their_values.update(_code_values(pair.source))
     reported: set[Decimal] = set()
     for prose, (stated, _) in zip(their_prose, theirs):
         for figure in stated:
@@ -224,26 +227,40 @@ def _figures(pair: Pair) -> Finding:
                        f"{figure.written!r} is not in the original ({pair.where(None)})")
 
 
+def _code_values(doc: Document) -> set[Decimal]:
+    """The values of the numbers in a document's code spans."""
+    text = "\n".join(m.group() for _, line in source_lines(doc) if "`" in line for m in CODE_SPAN.finditer(line))
+    return read_figures(text, doc.locale.is_cjk)[1] if text else set()
+
+
 def _urls(pair: Pair) -> Finding:
     """URLs written out in the text (not as link targets, which _links compares)."""
-    theirs, ours = _bare_urls(pair.original), _bare_urls(pair.translation)
+    (theirs, their_code), (ours, our_code) = _bare_urls(pair.original), _bare_urls(pair.translation)
+    # A URL in a code span on one side and in the text (or a link) on the other is the same URL.
     for key, (url, line) in theirs.items():
-        if key not in ours:
+        if key not in ours and key not in our_code:
             yield pair.target_line(line), "parity-urls", f"URL {url} ({pair.where(line)}) is missing here"
     for key, (url, line) in ours.items():
-        if key not in theirs:
+        if key not in theirs and key not in their_code:
             yield line, "parity-urls", f"URL {url} is not in the original ({pair.where(None)})"
 
 
-def _bare_urls(page: Page) -> dict[str, tuple[str, int]]:
-    """Normalised URL -> (URL as written, line) of each URL in the text that is no link target."""
+def _bare_urls(page: Page) -> tuple[dict[str, tuple[str, int]], set[str]]:
+    """Normalised URL -> (URL as written, line) of each URL in the text that is no link target
+    and not in a code span; and the normalised URLs of the page's links and code spans."""
     urls: dict[str, tuple[str, int]] = {}
     if "://" not in page.document.body and "www." not in page.document.body:
-        return urls  # what every URL has
-    links = {normalise_url(href) for href in page.rendered.links} | {normalise_url(src) for src, _ in page.rendered.images}
+        return urls, set()  # what every URL has
+    elsewhere = {normalise_url(href) for href in page.rendered.links} | {normalise_url(src) for src, _ in page.rendered.images}
     for number, line in source_lines(page.document):
+        spans = [m.span() for m in CODE_SPAN.finditer(line)] if "`" in line else []
         for match in URL.finditer(line):
             written = match.group().rstrip(".,;:!?")
-            if normalise_url(written) not in links:
+            if any(start <= match.start() < end for start, end in spans):
+                elsewhere.add(normalise_url(written))
+            elif normalise_url(written) not in elsewhere:
                 urls.setdefault(normalise_url(written), (written, number))
-    return urls
+    return {k: v for k, v in urls.items() if k not in elsewhere}, elsewhere
+
+
+CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")

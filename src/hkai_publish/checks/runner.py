@@ -19,22 +19,23 @@ import functools
 import posixpath
 import re
 import sys
+from urllib.parse import unquote
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
 from hkai_publish.sources.config import Config
-from hkai_publish.sources.content import FIELDS, Document
+from hkai_publish.sources.content import ECOSYSTEM_KEYS, FIELDS, Document
 from hkai_publish.errors import Problem
 from hkai_publish.checks.lint import check_catalog_chinese, check_chinese, check_english
-from hkai_publish.markdown.renderer import Rendered
+from hkai_publish.markdown.renderer import Rendered, github_slug
 from hkai_publish.checks.markup import markup_attributes, scan_html
 from hkai_publish.machinery.memo import Memo, compute_everywhere, remembered
 from hkai_publish.checks.components import check_components
 from hkai_publish.checks.parity import check_parity
 from hkai_publish.checks.terms import check_catalog_terms, check_terms
-from hkai_publish.editions.pages import Page
+from hkai_publish.editions.pages import LinkTable, Page
 from hkai_publish.machinery.files import Output
 
 Check = Callable[[Config, list[Page], list[Output]], Iterable[Problem]]
@@ -63,39 +64,52 @@ def check_images(config: Config, pages: list[Page], outputs: list[Output]) -> It
 def check_links(config: Config, pages: list[Page], outputs: list[Output], memo: Memo | None = None) -> Iterable[Problem]:
     """Links to other pages must name a page that exists, and an anchor that page has; links to
     other files must name a file the build publishes."""
-    anchors = {(p.locale.tag, p.entry.key): {h.id for h in p.headings} for p in pages}
+    by_key = {(p.locale.tag, p.entry.key): p for p in pages}
+    anchors = {place: {h.id for h in p.headings} | set(p.rendered.anchors) for place, p in by_key.items()}
     written = {o.path for o in outputs}
+    table = LinkTable.of(list({p.entry.key: p.entry for p in pages}.values()), config)
     for page in _sources(pages):
         doc = page.document
-        for line, href, kind, target, fragment in remembered(memo, "links", (doc, page.rendered), _local_links, page):
+        for line, href, kind, target, fragment in remembered(memo, "links", (doc, page.rendered), _local_links,
+                                                             page, table):
             written_as = href.partition("#")[0].partition("?")[0]
             if kind == "file":
                 if not _published(target, written):
                     yield Problem(doc.path, line, "broken-link",
                                   f"link to {written_as!r}, which the build does not publish "
-                                  "(link pages by their .md file; images and templates/assets/ are published)")
+                                  "(link pages by their file, with or without .md; images and templates/assets/ "
+                                  "are published)")
                 continue
             known = anchors.get((page.locale.tag, target))
             if known is None:
                 yield Problem(doc.path, line, "broken-link", f"link to missing page {written_as!r}")
-            elif fragment and fragment not in known and not fragment.startswith(("fn:", "fnref:")):
-                yield Problem(doc.path, line, "broken-anchor", f"link {href!r}: no heading with id {fragment!r}")
+            elif fragment and unquote(fragment) not in known and not fragment.startswith(("fn:", "fnref:")):
+                yield Problem(doc.path, line, "broken-anchor", f"link {href!r}: no heading or anchor with id "
+                              f"{unquote(fragment)!r}" + _anchor_hint(config, unquote(fragment), known,
+                                                                      by_key[(page.locale.tag, target)]))
 
 
-def _local_links(page: Page) -> Iterable[tuple[int, str, str, str, str]]:
+def _anchor_hint(config: Config, fragment: str, known: set[str], target: Page) -> str:
+    """What the author probably meant: the id GitHub-style ids would give, or the nearest id."""
+    if config.heading_ids != "github" and any(github_slug(h.text) == fragment for h in target.headings):
+        return ' (a GitHub-style id: set heading_ids = "github" in [tool.hkai-publish])'
+    near = difflib.get_close_matches(fragment, sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean {'#' + near[0]!r}?)" if near else ""
+
+
+def _local_links(page: Page, table: LinkTable | None = None) -> Iterable[tuple[int, str, str, str, str]]:
     """(source line, href, "page" or "file", the entry key or output path it names, fragment) of
     each link in a page that stays within the publication; a link within the page names its own entry."""
     for href, line in zip(page.rendered.links, _occurrence_lines(page.document, page.rendered.links)):
-        if _is_external(href) or href.startswith("/"):
-            continue
         target, _, fragment = href.partition("#")
         target = target.partition("?")[0]
         if not target:
             yield line, href, "page", page.entry.key, fragment
-        elif target.endswith(".md"):
-            yield line, href, "page", posixpath.normpath(posixpath.join(posixpath.dirname(page.entry.key),
-                                                                        target[:-3])), fragment
-        else:
+            continue
+        key = table.page_target(page.entry, href) if table else None
+        if key is not None:
+            yield line, href, "page", key, fragment
+        elif not (_is_external(href) or href.startswith("/")):
             yield line, href, "file", _site_path(page.path, target), fragment
 
 
@@ -141,9 +155,17 @@ def check_html_outputs(config: Config, pages: list[Page], outputs: list[Output],
             yield Problem(*_template_location(config, "<title>", path), "no-title", f"{path} has no <title>")
         for anchor, count in html.ids.items():
             if count > 1:
-                where = (page.document.path, page.document.line_of(anchor)) if page and anchor in page.rendered.html \
+                in_body = page is not None and anchor in page.rendered.html
+                where = (page.document.path, page.document.line_of(anchor)) if in_body \
                     else _template_location(config, f'id="{anchor}"', path)
-                yield Problem(*where, "duplicate-id", f"id {anchor!r} is used {count} times in {path}")
+                # Ids the author wrote twice (`<a id="x">` under two headings) are a slip a browser
+                # survives (a link goes to the first): a warning. One that clashes with the
+                # template's own is an error.
+                written_twice = in_body and page.rendered.html.count(f'id="{anchor}"') >= count
+                yield Problem(*where, "duplicate-id",
+                              f"id {anchor!r} is used {count} times in {path}"
+                              + ("; links to it go to the first" if written_twice else ""),
+                              "warning" if written_twice else "error")
         lacking = html.targets - published  # nearly always empty: then only fragments need a look
         body_refs = None
         for value, resolved, index, fragment in _parse(output)[4] if lacking else html.fragments:
@@ -250,8 +272,12 @@ def check_titles(config: Config, pages: list[Page], outputs: list[Output]) -> It
     for page in _sources(pages):
         key = (page.locale.tag, page.document.title.strip().casefold())
         if key in seen:
-            yield Problem(page.document.path, page.document.line_of_key("title"), "duplicate-title",
-                          f"title {page.document.title!r} is also the title of {seen[key].document.path.name}", "warning")
+            other = seen[key].document.path
+            shown = other.relative_to(config.project_dir).as_posix() if other.is_relative_to(config.project_dir) else other
+            line = page.document.line_of_key("title") if "title" in page.document.meta \
+                else page.document.line_of("# " + page.document.title)
+            yield Problem(page.document.path, line, "duplicate-title",
+                          f"title {page.document.title!r} is also the title of {shown}", "warning")
         seen.setdefault(key, page)
 
 
@@ -269,14 +295,21 @@ def check_output_paths(config: Config, pages: list[Page], outputs: list[Output])
 
 
 def check_front_matter(config: Config, pages: list[Page], outputs: list[Output]) -> Iterable[Problem]:
-    """Unknown front matter keys are probably misspelt."""
+    """A front matter key that no tool knows and that looks like a known one is probably
+    misspelt. Keys of other tools (Docusaurus, Hugo, MkDocs, VitePress, Jekyll) and those the
+    project lists in `front_matter_keys` are accepted; any other key is the author's own."""
+    known = [*FIELDS, *sorted(ECOSYSTEM_KEYS)]
+    accepted = {*known, *config.front_matter_keys}
     for page in _sources(pages):
         for key in page.document.meta:
-            if key not in FIELDS:
-                hint = difflib.get_close_matches(key, list(FIELDS), n=1)
+            if key in accepted:
+                continue
+            hint = difflib.get_close_matches(key, known, n=1, cutoff=0.8) or \
+                [k for k in known if k.lower() == key.lower().replace("-", "_")]
+            if hint:
                 yield Problem(page.document.path, page.document.line_of_key(key), "front-matter",
-                              f"unknown front matter key {key!r}" + (f" (did you mean {hint[0]!r}?)" if hint else ""),
-                              "warning")
+                              f"unknown front matter key {key!r} (did you mean {hint[0]!r}? If the key is meant, "
+                              "list it in front_matter_keys in [tool.hkai-publish])", "warning")
 
 
 CHECKS: tuple[Check, ...] = (check_images, check_links, check_unsafe_markup, check_html_outputs, check_titles,

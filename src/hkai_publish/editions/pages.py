@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
 from hkai_publish.machinery.cache import BuildCache, CacheDamaged
 from hkai_publish.translation.catalogs import LoadedCatalog
 from hkai_publish.sources.config import Config
-from hkai_publish.sources.content import Document, Entry, TranslationState, translation_state
+from hkai_publish.sources.content import EXTENSIONS, Document, Entry, TranslationState, translation_state
 from hkai_publish.errors import display_path
 from hkai_publish.sources.locales import Locale
 from hkai_publish.markdown.containers import UI_STRINGS
@@ -21,6 +22,9 @@ from hkai_publish.markdown.glossary import MARKER as GLOSSARY_MARKER, Glossary
 from hkai_publish.markdown.renderer import Heading, MarkdownRenderer, Rendered, StoredText
 from hkai_publish.translation.terms import Termbase
 from hkai_publish.machinery.workers import run_tasks
+
+SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+"""A URL with a scheme (`javascript:`, `file:`) names no page."""
 
 MIN_PARALLEL = 16
 """Entries to render before forking workers pays for itself."""
@@ -113,34 +117,87 @@ def _segments(path: str) -> list[str] | None:
 
 @dataclass(frozen=True, slots=True)
 class LinkTable:
-    """Where `other.md` links go: every entry's URL path by its key, built once per build."""
+    """Where links to pages go: every entry's URL path by its key, built once per build. A page
+    is linked by its file (`other.md`, `other.mdx`), its file without extension (`other`,
+    `../dir/other#x`), its folder (`dir/`, for the folder's index page), or its published URL
+    (`/slug`, `/en/slug/`, or the whole URL under base_url), as Docusaurus, MkDocs and Hugo
+    users write them."""
 
     slugs: Mapping[str, str]
     """Entry key -> slug."""
+    by_slug: Mapping[str, str] = field(default_factory=dict)
+    """Slug (lower case) -> entry key."""
+    indexes: Mapping[str, str] = field(default_factory=dict)
+    """Folder -> the key of its index page."""
+    base_path: str = "/"
+    """The path of base_url: a root-absolute link may start with it."""
+    base_url: str = ""
+    folders: tuple[str, ...] = ()
+    """The languages' content folders (`en`, `zh-hant`), which may start a published URL."""
 
     @classmethod
-    def of(cls, entries: list[Entry]) -> LinkTable:
-        return cls({e.key: e.slug for e in entries})
+    def of(cls, entries: list[Entry], config: Config | None = None) -> LinkTable:
+        indexes = {e.key.rpartition("/")[0]: e.key for e in entries if e.original and e.original.is_index}
+        base_url = config.base_url if config else ""
+        base_path = "/" + base_url.split("://", 1)[1].partition("/")[2] if base_url else "/"
+        return cls({e.key: e.slug for e in entries}, {e.slug.lower(): e.key for e in entries}, indexes,
+                   base_path, base_url, tuple(loc.folder for loc in config.locales) if config else ())
 
     def target(self, entry: Entry, href: str) -> str | None:
-        """The key of the entry `href` (written in `entry`) links to, if it is a link to a `.md` file."""
-        if "://" in href or href.startswith(("/", "#", "mailto:")):
+        """The key of the entry `href` (written in `entry`) links to, or None if it names no page
+        (a file, a missing page, or a place outside the publication)."""
+        found = self.page_target(entry, href)
+        return found if found in self.slugs else None
+
+    def page_target(self, entry: Entry, href: str) -> str | None:
+        """The key `href` names as a page, whether or not that page exists: None for a link that
+        is not to a page (a file with an extension, another site)."""
+        if href.startswith(("#", "mailto:", "tel:")):
             return None
-        target = href.partition("#")[0]
-        if not target.endswith(".md"):
+        target = href.partition("#")[0].partition("?")[0]
+        if self.base_url and target.startswith(self.base_url):
+            target = "/" + target[len(self.base_url):]
+        elif "://" in target or target.startswith("//") or SCHEME.match(target):
             return None
-        return posixpath.normpath(posixpath.join(posixpath.dirname(entry.key), target[:-3]))
+        if not target:
+            return None
+        if target.startswith("/"):
+            return self._published(target)
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(entry.key), target))
+        name = path.rpartition("/")[2]
+        if target.endswith(EXTENSIONS):
+            return path.rpartition(".")[0]
+        if "." in name and not target.endswith("/"):
+            return None  # a file: report.pdf, image.png
+        for key in (path, self.indexes.get(path), self.by_slug.get(path.lower())):
+            if key in self.slugs:
+                return key
+        # Written as the page's URL, relative to this page's own URL (Docusaurus's links).
+        here = self.slugs.get(entry.key, entry.key)
+        by_url = posixpath.normpath(posixpath.join(posixpath.dirname(here), target.rstrip("/")))
+        return self.by_slug.get(by_url.lower(), path)
+
+    def _published(self, target: str) -> str | None:
+        """The key of the page at a root-absolute URL path: `/slug`, `/<lang>/slug/`, with or
+        without base_url's path in front."""
+        path = target
+        if self.base_path != "/" and path.startswith(self.base_path):
+            path = "/" + path[len(self.base_path):]
+        path = path.strip("/")
+        first, _, rest = path.partition("/")
+        for candidate in ((rest,) if first in self.folders else ()) + (path,):
+            key = self.by_slug.get(candidate.lower()) or self.by_slug.get(candidate.rpartition(".")[0].lower())
+            if key:
+                return key
+        return None
 
     def resolve(self, locale: Locale, entry: Entry, href: str) -> str | None:
-        """`other.md#x`, written in `entry`, as a URL relative to its page; None to leave it."""
+        """A link to a page, written in `entry`, as a URL relative to its page; None to leave it."""
         key = self.target(entry, href)
         if key is None:
             return None
         fragment = href.partition("#")[2]
-        slug = self.slugs.get(key)
-        if slug is None:
-            return None
-        return relative_url(f"{locale.folder}/{slug}/" + (f"#{fragment}" if fragment else ""),
+        return relative_url(f"{locale.folder}/{self.slugs[key]}/" + (f"#{fragment}" if fragment else ""),
                             page_path(locale, entry))
 
     def resolver(self, locale: Locale, entry: Entry):
@@ -150,12 +207,12 @@ class LinkTable:
 
 def link_resolver(config: Config, entries: list[Entry], locale: Locale, entry: Entry):
     """The function Markdown calls for each link: `other.md#x` becomes that page's relative URL."""
-    return LinkTable.of(entries).resolver(locale, entry)
+    return LinkTable.of(entries, config).resolver(locale, entry)
 
 
 Resolutions = tuple[tuple[str, "str | None"], ...]
-"""(entry key, slug or None) of each page a rendering's `.md` links point to: the rendering stays
-valid while those pages keep those slugs (or stay missing)."""
+"""(href, the URL it became or None) of each link of a rendering: the rendering stays valid while
+every link still resolves so (the pages it names keep their slugs, a missing page stays missing)."""
 
 
 @dataclass(slots=True)
@@ -177,7 +234,8 @@ class _Job:
         if locale.tag not in self.renderers:
             self.renderers[locale.tag] = MarkdownRenderer(self.config.allow_raw_html, self.backlinks[locale.tag],
                                                           labels=dict(self.labels[locale.tag]),
-                                                          glossary=self.glossaries.get(locale.tag))
+                                                          glossary=self.glossaries.get(locale.tag),
+                                                          heading_ids=self.config.heading_ids)
         return self.renderers[locale.tag]
 
     def glossary(self, doc: Document, locale: Locale) -> Glossary | None:
@@ -193,7 +251,7 @@ def make_pages(config: Config, entries: list[Entry], catalogs: Mapping[str, Load
     labels = {loc.tag: tuple((message, catalogs[loc.tag].translations.gettext(message)) for message in UI_STRINGS)
               for loc in config.locales}
     glossaries = make_glossaries(config, termbase, catalogs) if termbase is not None else {}
-    job = _Job(config, entries, LinkTable.of(entries), backlinks, labels, glossaries)
+    job = _Job(config, entries, LinkTable.of(entries, config), backlinks, labels, glossaries)
     found = [_cached_entry(job, cache, entry) if cache else None for entry in entries]
     todo = [i for i, renderings in enumerate(found) if renderings is None]
     if todo:  # made here, once, not in every worker
@@ -226,10 +284,10 @@ def _render_entry(job: _Job, index: int) -> list[tuple[Rendered, Resolutions]]:
     for locale in job.config.locales:
         doc = entry.documents.get(locale.tag) or entry.original
         anchor_ids = () if doc is entry.original else [h.id for h in renderings[0][0].headings]
+        title_id = "" if doc is entry.original else renderings[0][0].title_id
         resolve = job.links.resolver(locale, entry)
-        rendered = job.renderer(locale).render(doc, anchor_ids, resolve)
-        targets = dict.fromkeys(job.links.target(entry, href) for href in rendered.links)
-        renderings.append((rendered, tuple((key, job.links.slugs.get(key)) for key in targets if key is not None)))
+        rendered = job.renderer(locale).render(doc, anchor_ids, resolve, title_id)
+        renderings.append((rendered, tuple((href, resolve(href)) for href in dict.fromkeys(rendered.links))))
     return renderings
 
 
@@ -239,7 +297,8 @@ def _cached_entry(job: _Job, cache: BuildCache, entry: Entry) -> list[tuple[Rend
     for locale in job.config.locales:
         key = _markdown_key(job, cache, entry, locale, renderings)
         found = cache.lookup("markdown", key)
-        if found is None or not all(job.links.slugs.get(target) == slug for target, slug in found[1]):
+        resolve = job.links.resolver(locale, entry)
+        if found is None or not all(resolve(href) == url for href, url in found[1]):
             return None
         renderings.append((_from_tuple(found[0], _StoredHtml(cache, key)), found[1]))
         cache.digester.seed(renderings[-1][0], cache.key(key, found[1]))
@@ -249,12 +308,13 @@ def _cached_entry(job: _Job, cache: BuildCache, entry: Entry) -> list[tuple[Rend
 def _as_tuple(rendered: Rendered) -> tuple:
     """A rendering as plain tuples, which the cache stores and loads many times faster; its HTML
     is kept in a table of its own (see _StoredHtml)."""
-    return (tuple((h.level, h.id, h.text) for h in rendered.headings), rendered.links, rendered.images)
+    return (tuple((h.level, h.id, h.text) for h in rendered.headings), rendered.links, rendered.images,
+            rendered.anchors, rendered.title_id)
 
 
 def _from_tuple(value: tuple, html: str | StoredText) -> Rendered:
-    headings, links, images = value
-    return Rendered(html, tuple(Heading(*h) for h in headings), links, images)
+    headings, links, images, anchors, title_id = value
+    return Rendered(html, tuple(Heading(*h) for h in headings), links, images, anchors, title_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +338,53 @@ def _markdown_key(job: _Job, cache: BuildCache, entry: Entry, locale: Locale,
     its document, the original's anchors, and where its page is (links are relative to it)."""
     doc = entry.documents.get(locale.tag) or entry.original
     anchor_ids = () if doc is entry.original else tuple(h.id for h in renderings[0][0].headings)
-    return cache.key("markdown", doc, anchor_ids, page_path(locale, entry), entry.key, job.config.allow_raw_html,
-                     job.backlinks[locale.tag], job.labels[locale.tag],
-                     job.glossary(doc, locale))
+    title_id = "" if doc is entry.original else renderings[0][0].title_id
+    return cache.key("markdown", doc, anchor_ids, title_id, page_path(locale, entry), entry.key,
+                     job.config.allow_raw_html, job.config.heading_ids, job.backlinks[locale.tag],
+                     job.labels[locale.tag], job.glossary(doc, locale))
+
+
+@dataclass(slots=True)
+class TreeNode:
+    """A place in the folder tree as contents and navigation show it: a page (its folder's index
+    page holds the folder's other pages as children), or a folder without an index page."""
+
+    label: str
+    value: object = None
+    """What the node shows (a navigation link, a page, a PDF section); None for a bare folder."""
+    children: list[TreeNode] = field(default_factory=list)
+
+
+def folder_label(folder: str, labels: Mapping[str, str]) -> str:
+    """A folder's name in contents: its index page's navigation title, else its name in words."""
+    return labels.get(folder) or folder.rpartition("/")[2].replace("-", " ").replace("_", " ").capitalize()
+
+
+def place_in_tree(entry: Entry) -> tuple[tuple[str, ...], str]:
+    """(the folders above the page's node, outermost first; the folder the page stands for, if it
+    is an index page)."""
+    folders = entry.folders
+    if entry.original is not None and entry.original.is_index and folders:
+        return folders[:-1], folders[-1]
+    return folders, ""
+
+
+def nest(items: list[tuple[object, str, tuple[str, ...], str]], labels: Mapping[str, str]) -> list[TreeNode]:
+    """Items in reading order, as (value, label, folders above it, folder it stands for), as a
+    tree; a folder whose index page is not among them becomes a bare node with its label."""
+    root: list[TreeNode] = []
+    stack: list[tuple[str, list[TreeNode]]] = []
+    for value, label, trail, folder in items:
+        common = 0
+        while common < len(stack) and common < len(trail) and stack[common][0] == trail[common]:
+            common += 1
+        del stack[common:]
+        for name in trail[common:]:
+            node = TreeNode(folder_label(name, labels))
+            (stack[-1][1] if stack else root).append(node)
+            stack.append((name, node.children))
+        node = TreeNode(label, value)
+        (stack[-1][1] if stack else root).append(node)
+        if folder:
+            stack.append((folder, node.children))
+    return root

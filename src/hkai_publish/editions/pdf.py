@@ -28,6 +28,7 @@ from hkai_publish.sources.locales import Locale
 from hkai_publish.markdown.highlight import stylesheet as code_stylesheet
 from hkai_publish.markdown.renderer import Heading
 from hkai_publish.editions.edition import EMOJI, MONO, Edition, OtherTitle, Resource, Section, with_symbols  # noqa: F401 (re-exported)
+from hkai_publish.editions.pages import TreeNode, nest, place_in_tree
 from hkai_publish.editions.site import Page, _render, make_environment
 from hkai_publish.machinery.files import Output
 from hkai_publish.machinery.workers import run_tasks
@@ -157,10 +158,15 @@ class ChapterEntry:
     key: str
     slug: str
     order: tuple[int, str]
+    trail: tuple[str, ...] = ()
+    """The folders above its chapter in the contents (see pages.place_in_tree)."""
+    folder: str = ""
+    """The folder its chapter stands for, if it is an index page."""
 
 
 def make_edition(config: Config, pages: list[Page], locale: Locale) -> Edition:
-    chapters = [dataclasses.replace(p, entry=ChapterEntry(p.entry.key, p.entry.slug, p.entry.order))
+    chapters = [dataclasses.replace(p, entry=ChapterEntry(p.entry.key, p.entry.slug, p.entry.order,
+                                                          *place_in_tree(p.entry)))
                 for p in pages if p.locale == locale]
     anchors = {p.path: p.entry.slug for p in chapters}
     sections = tuple(make_section(config, page, number, anchors) for number, page in enumerate(chapters, 1))
@@ -311,6 +317,7 @@ def print_html(config: Config, edition: Edition, catalog: LoadedCatalog) -> str:
                                       sans=with_symbols(edition.locale.sans)),
         "edition": edition,
         "sections": edition.sections,
+        "contents": contents_tree(edition),
         "title": gettext(config.title),
         "subtitle": gettext(config.subtitle) if config.subtitle else "",
         "author": gettext(config.author) if config.author else "",
@@ -352,6 +359,13 @@ def spell_out_emoji(html: str) -> tuple[str, set[str]]:
 def installed_families() -> frozenset[str]:
     from hkai_publish.editions.pdfguard import installed_families as families
     return families()
+
+
+def contents_tree(edition: Edition) -> list[TreeNode]:
+    """The edition's chapters nested as the content's folders are, for the contents page."""
+    labels = {s.page.entry.folder: s.page.document.nav_title for s in edition.sections if s.page.entry.folder}
+    return nest([(s, s.page.document.title, s.page.entry.trail, s.page.entry.folder) for s in edition.sections],
+                labels)
 
 
 def creation_time() -> dt.datetime:

@@ -17,12 +17,14 @@ from hkai_publish.machinery.cache import CacheView
 from hkai_publish.machinery.digests import Digester, file_fingerprint, template_fingerprint
 from hkai_publish.translation.catalogs import LoadedCatalog
 from hkai_publish.sources.config import Config
+from hkai_publish.sources.content import alias_path
 from hkai_publish.errors import TemplateError
 from hkai_publish.machinery.files import Output, Spool, digest
 from hkai_publish.sources.locales import Locale
 from hkai_publish.markdown.highlight import stylesheet as code_stylesheet
 from hkai_publish.editions.search import BUNDLE as SEARCH_BUNDLE
-from hkai_publish.editions.pages import Page, link_resolver, make_pages, page_path, relative_url  # noqa: F401 (re-exported)
+from hkai_publish.editions.pages import (Page, folder_label, link_resolver, make_pages, nest,  # noqa: F401 (re-exported)
+                                        page_path, place_in_tree, relative_url)
 from hkai_publish.machinery.workers import run_tasks
 
 
@@ -81,6 +83,10 @@ class NavItem:
     path: str
     lang: str = ""
     """The language of its text where that differs from the edition's (a fallback page)."""
+    trail: tuple[str, ...] = ()
+    """The folders above it in the tree (see pages.place_in_tree)."""
+    folder: str = ""
+    """The folder it stands for, if it is an index page."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +95,8 @@ class NavWindow:
 
     items: tuple[NavItem, ...]
     start: int
+    labels: tuple[tuple[str, str], ...] = ()
+    """(folder, label) of the folders above its items."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +126,10 @@ class _Book:
             self.by_locale[page.locale.tag].append(page)
             if not page.is_fallback:
                 self.versions.setdefault(page.entry.key, []).append(page)
-        self.items = {tag: [NavItem(p.document.title, p.path, p.document.locale.tag if p.is_fallback else "")
-                            for p in same] for tag, same in self.by_locale.items()}
+        self.items = {tag: [NavItem(p.document.nav_title, p.path, p.document.locale.tag if p.is_fallback else "",
+                                    *place_in_tree(p.entry)) for p in same] for tag, same in self.by_locale.items()}
+        self.labels = {tag: {item.folder: item.title for item in items if item.folder}
+                       for tag, items in self.items.items()}
         # Each page's window shares all but one item with its neighbour's: its digest is made from
         # its items' digests, each computed once, rather than by visiting 30 items per page.
         self.digests = {tag: [digester.digest(item) for item in items] for tag, items in self.items.items()} \
@@ -129,10 +139,13 @@ class _Book:
         """The navigation around the page at `index` of its language."""
         items = self.items[locale.tag]
         start = max(0, min(index - NAV_LIMIT // 2, len(items) - NAV_LIMIT))
-        window = NavWindow(tuple(items[start:start + NAV_LIMIT]), start + 1)
+        shown = tuple(items[start:start + NAV_LIMIT])
+        labels = self.labels[locale.tag]
+        above = sorted({f for item in shown for f in item.trail})
+        window = NavWindow(shown, start + 1, tuple((f, folder_label(f, labels)) for f in above))
         if self.digester:
             self.digester.seed(window, digest(b"%d:" % window.start + b"".join(
-                self.digests[locale.tag][start:start + NAV_LIMIT])))
+                self.digests[locale.tag][start:start + NAV_LIMIT]) + repr(window.labels).encode()))
         return window
 
     def inputs(self, index: int, page: Page) -> PageInputs:
@@ -158,6 +171,8 @@ def render_site(config: Config, pages: list[Page], catalogs: Mapping[str, Loaded
         home = page_path(locale)
         context = _common_context(config, book, locale, home, None)
         context["sections"] = book.by_locale[locale.tag]
+        context["contents"] = nest([(p, item.title, item.trail, item.folder) for p, item in
+                                    zip(book.by_locale[locale.tag], book.items[locale.tag])], book.labels[locale.tag])
         outputs.append(_render(envs[locale.tag], "index.html", home + "index.html", context))
         not_found = _common_context(config, book, locale, home + "404.html", None, absolute=True)
         outputs.append(_render(envs[locale.tag], "404.html", home + "404.html", not_found))
@@ -167,6 +182,7 @@ def render_site(config: Config, pages: list[Page], catalogs: Mapping[str, Loaded
     root = _common_context(config, book, config.default_locale, "", None)
     root["editions"] = [_edition(config, catalogs[loc.tag]) for loc in config.locales]
     outputs.append(_render(default_env, "root.html", "index.html", root))
+    outputs.extend(redirects(config, pages))
     outputs.append(Output("sitemap.xml", sitemap(config, pages).encode("utf-8")))
     outputs.append(Output("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode()))
     outputs.extend(_assets(config, pages))
@@ -247,6 +263,8 @@ def _common_context(config: Config, book: _Book | None, locale: Locale, here: st
         "locale": locale,
         "locales": config.locales,
         "nav": [Link(item.title, url(item.path), item.path == current_path, lang=item.lang) for item in nav.items],
+        "nav_tree": nest([(Link(item.title, url(item.path), item.path == current_path, lang=item.lang), item.title,
+                           item.trail, item.folder) for item in nav.items], dict(nav.labels)),
         "nav_start": nav.start,
         "url": url,
         "home": url(page_path(locale)),
@@ -259,6 +277,25 @@ def _common_context(config: Config, book: _Book | None, locale: Locale, here: st
         # The edition's search page, and its Pagefind index (editions/search.py writes it there).
         "search": {"page": url(page_path(locale) + SEARCH_PAGE), "bundle": url(page_path(locale) + SEARCH_BUNDLE)},
     }
+
+
+def redirects(config: Config, pages: list[Page]) -> list[Output]:
+    """A small page at each of a page's `aliases` (its old URLs) that sends the reader on to it,
+    in every language; robots are told not to index it, and the page is its canonical URL."""
+    outputs = []
+    for page in pages:
+        for alias in page.entry.original.aliases if page.entry.original else ():
+            where = f"{page.locale.folder}/{alias_path(page.entry.key, alias)}/"
+            href = html_escape(relative_url(page.path, where))
+            outputs.append(Output(where + "index.html", (
+                f'<!DOCTYPE html>\n<html lang="{page.locale.tag}">\n<head>\n<meta charset="utf-8">\n'
+                f"<title>{html_escape(page.document.title)}</title>\n"
+                f'<meta name="robots" content="noindex">\n'
+                f'<link rel="canonical" href="{html_escape(config.base_url + page.path)}">\n'
+                f'<meta http-equiv="refresh" content="0; url={href}">\n</head>\n'
+                f'<body>\n<p><a href="{href}">{html_escape(page.document.title)}</a></p>\n</body>\n</html>\n'
+            ).encode("utf-8")))
+    return outputs
 
 
 def base_path(config: Config) -> str:

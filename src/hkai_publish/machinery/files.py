@@ -31,6 +31,20 @@ def decode_text(data: bytes, path: Path, error: type[PublishError] = PublishErro
         raise error(f"invalid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8", path, line) from None
 
 
+def encode_like(text: str, original: bytes | None) -> bytes:
+    """`text` (as read_text gives it: no BOM, LF line ends) as UTF-8 in the form of the file it
+    came from: with its BOM, and with CRLF line ends where it had them. A command that writes a
+    source changes only what it means to change."""
+    data = text.encode("utf-8")
+    if original is None:
+        return data
+    if original.count(b"\r\n") * 2 > original.count(b"\n"):
+        data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    if original.startswith(b"\xef\xbb\xbf"):
+        data = b"\xef\xbb\xbf" + data
+    return data
+
+
 def is_inside(path: Path, folder: Path) -> bool:
     """Whether `path`, once links are followed, stays inside `folder`."""
     return path.resolve().is_relative_to(folder.resolve())

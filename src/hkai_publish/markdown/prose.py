@@ -17,8 +17,9 @@ ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$|^[ \t]*\|[ \t]*:?-+:?[ \t]*\|[ \t]*$")
 FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
-URL = re.compile(r"(?=[fhw])(?:(?:https?|ftp)://[^\s<>()\[\]{}\"'，。、；：！？「」『』（）《》]+"
-                 r"|\bwww\.[A-Za-z0-9-]+\.[^\s<>()\[\]{}\"'，。、；：！？「」『』（）《》]+)")
+# A backtick ends a URL: `http://localhost:3000` is code around a URL, not part of it.
+URL = re.compile(r"(?=[fhw])(?:(?:https?|ftp)://[^\s<>()\[\]{}\"'`，。、；：！？「」『』（）《》]+"
+                 r"|\bwww\.[A-Za-z0-9-]+\.[^\s<>()\[\]{}\"'`，。、；：！？「」『』（）《》]+)")
 ATTR_LIST = re.compile(r"\{:?[ \t]*(?:[#.][\w-]|[\w-]+=)[^{}\n]*\}")
 LANG_VALUE = r"""["']?(?:zh|ja|ko|yue)\b"""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from urllib.parse import unquote
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol, Sequence
@@ -107,6 +108,12 @@ class Rendered:
     """Every href as written in the source."""
     images: tuple[tuple[str, str], ...]
     """(src as written, alt text) of every image."""
+    anchors: tuple[str, ...] = ()
+    """Every id a link's `#fragment` can name in the body: headings', `{#id}`s on any element,
+    and, with raw HTML, `<a id>`, `<a name>` and `id=` on any tag."""
+    title_id: str = ""
+    """The id of the `# heading` the body opened with, which the page shows as its title (the
+    heading itself is taken out of the body); '' where the body opens otherwise."""
 
     @property
     def html(self) -> str:
@@ -119,7 +126,7 @@ class Rendered:
         return body
 
     def _fields(self) -> tuple:
-        return self.html, self.headings, self.links, self.images
+        return self.html, self.headings, self.links, self.images, self.anchors, self.title_id
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Rendered) and self._fields() == other._fields()
@@ -136,10 +143,55 @@ LinkResolver = Callable[[str], str | None]
 
 
 def render_markdown(doc: Document, anchor_ids: Sequence[str] = (), resolve_link: LinkResolver | None = None,
-                    allow_raw_html: bool = False, footnote_backlink: str = "Back to the text") -> Rendered:
+                    allow_raw_html: bool = False, footnote_backlink: str = "Back to the text",
+                    heading_ids: str = "python-markdown", title_id: str = "") -> Rendered:
     """Render one document. `anchor_ids` are the original's heading ids, given to a translation's
-    headings in order so that `#ethics` works in every language."""
-    return MarkdownRenderer(allow_raw_html, footnote_backlink).render(doc, anchor_ids, resolve_link)
+    headings in order so that `#ethics` works in every language (and `title_id` to its opening
+    `# heading`)."""
+    return MarkdownRenderer(allow_raw_html, footnote_backlink, heading_ids=heading_ids).render(
+        doc, anchor_ids, resolve_link, title_id)
+
+
+def github_slug(value: str, separator: str = "-") -> str:
+    """A heading id as GitHub, Docusaurus and VitePress make it (github-slugger): lower case,
+    punctuation dropped, each space a hyphen, so `A - B` is `a---b`."""
+    return re.sub(r"[^\w\- ]", "", value.strip().lower()).replace(" ", separator)
+
+
+MDX_STATEMENT = re.compile(r"^(?:import\s.+?\sfrom\s+['\"][^'\"]+['\"];?|import\s+['\"][^'\"]+['\"];?|"
+                           r"export\s+(?:const|let|var|function|default)\b.*)[ \t]*$", re.M)
+ID_ATTRIBUTE = re.compile(r"<[A-Za-z][^>]*?\sid\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>\"']+))")
+NAME_ATTRIBUTE = re.compile(r"<a\s[^>]*?\bname\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>\"']+))", re.I)
+# `<a id="x"></a>`, `<a name="x"></a>`, GitBook's `<a href="#x" id="x"></a>`: an empty anchor.
+EMPTY_ANCHOR = re.compile(r"<a(?:\s+[\w-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*?\s+(?:id|name)\s*=\s*[\"']([^\"']+)[\"']"
+                          r"(?:\s+[\w-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s*(?:/>|>\s*</a>)\s*$", re.I)
+
+
+def mdx_body(body: str) -> str:
+    """An `.mdx` body with its top-level `import`/`export` lines blanked (line numbers kept):
+    they load components for Docusaurus, and are no text (inside code fences they stay)."""
+    if "import" not in body and "export" not in body:
+        return body
+    out, fence = [], None
+    for line in body.split("\n"):
+        opened = re.match(r"[ \t]{0,3}(`{3,}|~{3,})", line)
+        if fence:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = None
+        elif opened:
+            fence = opened.group(1)
+        elif MDX_STATEMENT.match(line):
+            line = ""
+        out.append(line)
+    return "\n".join(out)
+
+
+def body_anchors(html: str) -> tuple[str, ...]:
+    """The ids (and `<a name>`s) in rendered HTML, in order, once each."""
+    found = [next(g for g in m.groups() if g is not None) for m in ID_ATTRIBUTE.finditer(html)]
+    if "name" in html:
+        found += [next(g for g in m.groups() if g is not None) for m in NAME_ATTRIBUTE.finditer(html)]
+    return tuple(dict.fromkeys(found))
 
 
 class MarkdownRenderer:
@@ -148,9 +200,10 @@ class MarkdownRenderer:
 
     def __init__(self, allow_raw_html: bool = False, footnote_backlink: str = "Back to the text",
                  fast_inline: bool = True, fast_blocks: bool = True, labels: Labels | None = None,
-                 glossary: Glossary | None = None):
+                 glossary: Glossary | None = None, heading_ids: str = "python-markdown"):
         """`labels`: the translations of the components' UI strings (containers.UI_STRINGS)."""
         self.pipeline = _Pipeline(_Collector((), None))
+        self.slugify = github_slug if heading_ids == "github" else slugify_unicode
         fences = HighlightExtension()
         # Given as objects, not names: Python-Markdown looks a name up among every installed
         # package's entry points (importlib.metadata: a tenth of a one-page rebuild's start).
@@ -159,7 +212,7 @@ class MarkdownRenderer:
                         MarkdownInHtmlExtension(), TableExtension(), SaneListExtension(), SmartyExtension(),
                         FootnoteExtension(BACKLINK_TITLE=footnote_backlink),
                         ContainerExtension(labels, fences.titles), self.pipeline,
-                        _Toc(slugify=slugify_unicode, toc_depth="2-6")],
+                        _Toc(slugify=self.slugify, toc_depth="2-6")],
             output_format="html",
         )
         if glossary is not None:
@@ -179,13 +232,17 @@ class MarkdownRenderer:
             self.md.is_block_level = _block_level_test(self.md)
 
     def render(self, doc: Document, anchor_ids: Sequence[str] = (),
-               resolve_link: LinkResolver | None = None) -> Rendered:
-        collector = _Collector(anchor_ids, resolve_link)
+               resolve_link: LinkResolver | None = None, title_id: str = "") -> Rendered:
+        collector = _Collector(anchor_ids, resolve_link, title_id, self.slugify)
         self.pipeline.collector = collector
         self.md.reset()
-        html = self.md.convert(doc.body)
+        body = mdx_body(doc.body) if doc.path.suffix == ".mdx" else doc.body
+        html = self.md.convert(body)
         headings = tuple(Heading(t["level"], t["id"], t["name"]) for t in _flatten(self.md.toc_tokens))
-        return Rendered(html, headings, tuple(collector.links), tuple(collector.images))
+        anchors = body_anchors(html)
+        if collector.title_id:
+            anchors = (collector.title_id, *anchors)
+        return Rendered(html, headings, tuple(collector.links), tuple(collector.images), anchors, collector.title_id)
 
 
 def _block_level_test(md: markdown.Markdown) -> Callable[[Any], bool]:
@@ -222,11 +279,18 @@ def _flatten(tokens: list[dict]) -> list[dict]:
 
 
 class _Collector:
-    def __init__(self, anchor_ids: Sequence[str], resolve_link: LinkResolver | None):
+    def __init__(self, anchor_ids: Sequence[str], resolve_link: LinkResolver | None, title_id: str = "",
+                 slugify: Callable[[str, str], str] = slugify_unicode):
         self.anchor_ids = list(anchor_ids)
         self.resolve_link = resolve_link
+        self.given_title_id = title_id
+        """The original's title id, for a translation's opening `# heading`."""
+        self.title_id = ""
+        self.slugify = slugify
         self.links: list[str] = []
         self.images: list[tuple[str, str]] = []
+        self.raw_anchors: list[tuple] = []
+        """(heading, the id of the empty `<a id>` it ends with, where that stands): see _RawAnchors."""
 
 
 class _Pipeline(Extension):
@@ -237,6 +301,9 @@ class _Pipeline(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         # After attr_list (8), before toc (5): explicit ids win, then the original's, then toc's.
         md.treeprocessors.register(_AnchorIds(md, self), "hkai_anchors", 6)
+        md.treeprocessors.register(_RawAnchors(md, self), "hkai_raw_anchors", 4.8)
+        # Before toc: the title's heading, taken out, gives the body's headings no id to avoid.
+        md.treeprocessors.register(_TitleHeading(md, self), "hkai_title", 5.5)
         md.treeprocessors.register(_CjkLineJoin(md), "hkai_cjk", 4)
         md.treeprocessors.register(_Links(md, self), "hkai_links", 3)
 
@@ -270,9 +337,63 @@ class _AnchorIds(Treeprocessor):
         self.pipeline = pipeline
 
     def run(self, root: etree.Element) -> None:
+        for el in root.iter():
+            if el.tag in HEADINGS or el.tag == "h1":
+                self._take_raw_anchor(el)
+        collector = self.pipeline.collector
+        if collector.given_title_id and len(root) and root[0].tag == "h1":
+            root[0].attrib.setdefault("id", collector.given_title_id)
         headings = [el for el in root.iter() if el.tag in HEADINGS]
-        for el, anchor in zip(headings, self.pipeline.collector.anchor_ids):
+        for el, anchor in zip(headings, collector.anchor_ids):
             el.attrib.setdefault("id", anchor)
+
+    def _take_raw_anchor(self, el: etree.Element) -> None:
+        """Note `## Title <a id="x"></a>` (raw HTML, as GitBook and Docusaurus pages write
+        anchors): once the heading has its id, the empty anchor goes if it holds the same one
+        (see _RawAnchors); else both stay, as in those tools' pages, and both ids work."""
+        holder, attr = (el[-1], "tail") if len(el) else (el, "text")
+        text = getattr(holder, attr) or ""
+        stash = self.md.htmlStash
+        # The opening and closing tags are stashed apart: `<a id="x">`, `</a>`.
+        match = re.search(r"(?:\x02wzxhzdk:\d+\x03\s*)+$", text)
+        if not match:
+            return
+        numbers = [int(n) for n in re.findall(r"wzxhzdk:(\d+)", match.group())]
+        if any(n >= len(stash.rawHtmlBlocks) for n in numbers):
+            return
+        raw = EMPTY_ANCHOR.match("".join(str(stash.rawHtmlBlocks[n]) for n in numbers).strip())
+        if raw:
+            self.pipeline.collector.raw_anchors.append((el, raw.group(1), holder, attr, match.start()))
+
+
+class _RawAnchors(Treeprocessor):
+    """After toc: an empty `<a id>` at the end of a heading whose id it repeats is dropped."""
+
+    def __init__(self, md, pipeline: _Pipeline):
+        super().__init__(md)
+        self.pipeline = pipeline
+
+    def run(self, root: etree.Element) -> None:
+        for el, anchor, holder, attr, start in self.pipeline.collector.raw_anchors:
+            if el.get("id") == anchor:
+                setattr(holder, attr, (getattr(holder, attr) or "")[:start].rstrip())
+
+
+class _TitleHeading(Treeprocessor):
+    """A body that opens with a `# heading` gives the page its title there (Docusaurus, MkDocs
+    and VitePress do the same): the heading leaves the body, and its id goes to the title."""
+
+    def __init__(self, md, pipeline: _Pipeline):
+        super().__init__(md)
+        self.pipeline = pipeline
+
+    def run(self, root: etree.Element) -> None:
+        if len(root) and root[0].tag == "h1" and not (root.text or "").strip():
+            heading = root[0]
+            collector = self.pipeline.collector
+            raw = next((anchor for el, anchor, *_ in collector.raw_anchors if el is heading), "")
+            collector.title_id = heading.get("id") or raw  # an explicit id only: `{#x}`, `<a id="x">`
+            root.remove(heading)
 
 
 class _CjkLineJoin(Treeprocessor):
@@ -314,10 +435,18 @@ class _Links(Treeprocessor):
         return self.pipeline.collector
 
     def run(self, root: etree.Element) -> None:
+        own = None
         for el in root.iter("a"):
             href = el.get("href")
             if href is None or href.startswith("#fn"):
                 continue
+            if href.startswith("#") and len(href) > 1:
+                if own is None:
+                    own = self._own_text_ids(root)
+                fragment = unquote(href[1:])
+                if fragment in own:  # a translation's link to its own heading's text: `#交易類型`
+                    href = "#" + own[fragment]
+                    el.set("href", href)
             self.collector.links.append(href)
             if self.collector.resolve_link:
                 target = self.collector.resolve_link(href)
@@ -325,3 +454,16 @@ class _Links(Treeprocessor):
                     el.set("href", target)
         for el in root.iter("img"):
             self.collector.images.append((el.get("src", ""), el.get("alt", "")))
+
+    def _own_text_ids(self, root: etree.Element) -> dict[str, str]:
+        """Heading text slug -> id, for the headings whose id is not their own text's slug (a
+        translation's, which carry the original's ids)."""
+        ids = {el.get("id") for el in root.iter() if el.get("id")}
+        found: dict[str, str] = {}
+        for el in (el for el in root.iter() if el.tag in HEADINGS):
+            text = "".join(el.itertext())
+            text = re.sub(r"\x02wzxhzdk:\d+\x03", "", text)
+            slug = self.collector.slugify(text, "-")
+            if el.get("id") and slug and slug != el.get("id") and slug not in ids:
+                found.setdefault(slug, el.get("id"))
+        return found

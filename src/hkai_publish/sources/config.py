@@ -57,6 +57,11 @@ class Config:
     """`new-page`: each chapter of a PDF edition starts on a new page; `run-on`: it follows the last."""
     print_ready: bool = False
     """Also write `pdf/<name>-<folder>-print.pdf`: 3 mm bleed and crop marks for a print shop."""
+    heading_ids: str = "python-markdown"
+    """How headings get their ids: "python-markdown" (`## A - B` → `a-b`) or "github", as
+    GitHub, Docusaurus and VitePress make them (`a---b`)."""
+    front_matter_keys: tuple[str, ...] = ()
+    """Front matter keys this project uses for its own purposes: never reported as misspelt."""
 
     @property
     def locales(self) -> tuple[Locale, ...]:
@@ -95,8 +100,10 @@ _TYPES = {"title": str, "subtitle": str, "author": str, "description": str, "key
           "base_url": str, "default_language": str, "languages": list, "pdf_name": str,
           "allow_raw_html": bool, "allow_cjk_in_english": list, "term_first_use": str, "publisher": str,
           "copyright": str, "license": str, "contact": str, "disclaimer": str, "cover_image": str,
-          "chapters": str, "print_ready": bool}
+          "chapters": str, "print_ready": bool,
+          "heading_ids": str, "front_matter_keys": list}
 FIRST_USE = ("page", "edition", "off")
+HEADING_IDS = ("python-markdown", "github")
 
 
 def load_config(project_dir: Path) -> Config:
@@ -165,6 +172,9 @@ def _validated(config: Config, path: Path, text: str) -> Config:
     if config.term_first_use not in FIRST_USE:
         raise ConfigError(f"term_first_use must be one of {', '.join(map(repr, FIRST_USE))}, got "
                           f"{config.term_first_use!r}", path, line_of_setting(text, "term_first_use"))
+    if config.heading_ids not in HEADING_IDS:
+        raise ConfigError(f"heading_ids must be one of {', '.join(map(repr, HEADING_IDS))}, got {config.heading_ids!r}",
+                          path, line_of_setting(text, "heading_ids"))
     if not config.base_url.endswith("/"):
         config = replace(config, base_url=config.base_url + "/")
     return config

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 import hashlib
 import os
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,29 +16,63 @@ from typing import Any, Mapping
 
 from hkai_publish.machinery.cache import BuildCache
 from hkai_publish.sources.config import Config
-from hkai_publish.errors import ContentError, PublishErrors
+from hkai_publish.errors import ContentError, PublishErrors, display_path
 from hkai_publish.machinery.files import decode_text, digest, is_inside, read_text
 from hkai_publish.sources.locales import Locale
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_-]*)*")
+WRITTEN_SLUG = re.compile(r"/?(?:[A-Za-z0-9][A-Za-z0-9_.-]*(?:/[A-Za-z0-9][A-Za-z0-9_.-]*)*)?/?")
+"""A slug as written: from the language root where it starts with '/', else from the page's folder."""
+EXTENSIONS = (".md", ".mdx")
+"""Markdown files; `.mdx` (Docusaurus) is read as Markdown."""
+INDEX_NAMES = ("index", "readme")
+"""File names that make a page its folder's index (as does a file named as its folder)."""
 SOURCE_HASH = re.compile(r"[0-9a-f]{8,64}")
 HASH_LENGTH = 12
 """Hex digits of the original's hash a translation records: enough to be unique, short enough to read."""
 
 # Front matter keys: name -> (accepted types, required).
+# The title may instead come from the page's first `# heading` (see first_heading).
 FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
-    "title": ((str,), True),
+    "title": ((str,), False),
     "summary": ((str,), False),
-    "order": ((int,), False),
-    "weight": ((int,), False),
+    "description": ((str,), False),
+    "order": ((int, float), False),
+    "weight": ((int, float), False),
+    "sidebar_position": ((int, float), False),
+    "nav_order": ((int, float), False),
+    "sidebar_label": ((str,), False),
+    "linkTitle": ((str,), False),
     "date": ((dt.date,), False),
     "updated": ((dt.date,), False),
     "slug": ((str,), False),
+    "id": ((str, int), False),
+    "draft": ((bool,), False),
     "source_hash": ((str,), False),
-    "keywords": ((list,), False),
+    "keywords": ((list, str), False),
+    "tags": ((list, str), False),
+    "aliases": ((list, str), False),
     "lang": ((str,), False),
 }
+ORDER_KEYS = ("order", "sidebar_position", "weight", "nav_order")
+"""Where a page's position comes from, first found first: ours, Docusaurus, Hugo, Just the Docs."""
+NAV_TITLE_KEYS = ("sidebar_label", "linkTitle")
+"""A shorter title for navigation (Docusaurus, Hugo)."""
+ECOSYSTEM_KEYS = frozenset({
+    # Docusaurus
+    "hide_title", "hide_table_of_contents", "sidebar_class_name", "sidebar_custom_props", "displayed_sidebar",
+    "pagination_label", "pagination_next", "pagination_prev", "parse_number_prefixes", "custom_edit_url",
+    "image", "unlisted", "last_update", "toc_min_heading_level", "toc_max_heading_level", "sidebar",
+    # Hugo
+    "lastmod", "publishDate", "expiryDate", "categories", "series", "type", "layout", "url", "menu", "toc",
+    "outputs", "resources", "cascade", "headless", "translationKey", "markup", "build", "params",
+    # MkDocs / Material, VitePress, Jekyll and Just the Docs
+    "template", "hide", "search", "status", "authors", "author", "outline", "prev", "next", "head", "navbar",
+    "aside", "lastUpdated", "editLink", "footer", "pageClass", "permalink", "parent", "grand_parent",
+    "has_children", "nav_exclude", "published", "excerpt", "subtitle", "icon",
+})
+"""Keys other tools give a meaning this one does not need: accepted without a word."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +93,8 @@ class Document:
     """`text_hash` of the title, summary and body: the version a translation records as `source_hash`."""
     front_matter: str = ""
     """The front matter's YAML text, which starts on the file's second line."""
+    heading_title: str = ""
+    """The text of the body's first `# heading`: the title where the front matter has none."""
 
     @property
     def body(self) -> str:
@@ -66,11 +104,31 @@ class Document:
 
     @property
     def title(self) -> str:
-        return self.meta["title"]
+        """The front matter's title, else the first `# heading`'s text."""
+        return self.meta.get("title") or self.heading_title
+
+    @property
+    def nav_title(self) -> str:
+        """What navigation calls the page: `sidebar_label` or `linkTitle`, else its title."""
+        return next((self.meta[k] for k in NAV_TITLE_KEYS if self.meta.get(k)), None) or self.title
 
     @property
     def summary(self) -> str:
-        return self.meta.get("summary", "")
+        return self.meta.get("summary") or self.meta.get("description", "")
+
+    @property
+    def draft(self) -> bool:
+        return self.meta.get("draft") is True
+
+    @property
+    def keywords(self) -> tuple[str, ...]:
+        """`keywords` then `tags`, each a list or one string."""
+        return tuple(dict.fromkeys(str(k) for key in ("keywords", "tags") for k in _as_list(self.meta.get(key))))
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """Other URL paths the page was known by (Hugo's `aliases`): each gets a redirect page."""
+        return tuple(str(a) for a in _as_list(self.meta.get("aliases")))
 
     @property
     def date(self) -> dt.date | None:
@@ -81,13 +139,19 @@ class Document:
         return self.meta.get("updated")
 
     @property
-    def order(self) -> int:
-        # `weight` is Hugo's name for the same thing, so one corpus builds with both tools.
-        return self.meta.get("order", self.meta.get("weight", 10**6))
+    def order(self) -> float:
+        # Other tools' names for the same thing, so that one corpus builds with both tools.
+        return next((self.meta[k] for k in ORDER_KEYS if k in self.meta), 10**6)
 
     @property
     def slug(self) -> str:
-        return self.meta.get("slug", self.key)
+        """The page's URL path below its language's folder (see page_slug)."""
+        return page_slug(self.key, self.meta)
+
+    @property
+    def is_index(self) -> bool:
+        """Whether the page is its folder's index (`index.md`, `README.md` or `<folder>/<folder>.md`)."""
+        return is_index_key(self.key)
 
     @property
     def source_hash(self) -> str | None:
@@ -142,6 +206,8 @@ class Entry:
     """Locale tag -> document; None where that language has no translation yet."""
     original: Document | None = None
     """The default language's document, which the others translate."""
+    rank: int = 0
+    """Its place in reading order (see reading_order)."""
 
     @property
     def slug(self) -> str:
@@ -149,7 +215,14 @@ class Entry:
 
     @property
     def order(self) -> tuple[int, str]:
-        return (self.original.order if self.original else 10**6, self.key)
+        return (self.rank, self.key)
+
+    @property
+    def folders(self) -> tuple[str, ...]:
+        """The folders the page is in, outermost first, as keys (`guides`, `guides/payments`); an
+        index page is in its own folder."""
+        parts = self.key.split("/")[:-1]
+        return tuple("/".join(parts[:i]) for i in range(1, len(parts) + 1))
 
 
 class TranslationState(enum.StrEnum):
@@ -173,9 +246,10 @@ def translation_state(original: Document, translation: Document | None) -> Trans
     return TranslationState.OUTDATED
 
 
-def load_documents(config: Config, cache: BuildCache | None = None) -> list[Document]:
-    """Every `*.md` under content/<folder> for each language, parsed and validated. `cache`
-    supplies documents an earlier build parsed from the same bytes."""
+def load_documents(config: Config, cache: BuildCache | None = None, drafts: bool = True) -> list[Document]:
+    """Every `*.md` (and `*.mdx`) under content/<folder> for each language, parsed and validated;
+    without `drafts`, none marked `draft: true`. `cache` supplies documents an earlier build
+    parsed from the same bytes."""
     documents, errors = [], []
     linked: dict[Path, bool] = {config.content_dir: False}
     for locale in config.locales:
@@ -192,12 +266,16 @@ def load_documents(config: Config, cache: BuildCache | None = None) -> list[Docu
                 errors.append(error)
     if errors:
         raise errors[0] if len(errors) == 1 else PublishErrors(errors)
+    if not drafts:  # an original's draft hides its translations too
+        default = config.default_locale.tag
+        hidden = {doc.key for doc in documents if doc.draft and doc.locale.tag == default}
+        documents = [doc for doc in documents if not doc.draft and doc.key not in hidden]
     return documents
 
 
 def markdown_files(folder: Path) -> list[tuple[Path, bool]]:
-    """(path, whether it is a link) of every `*.md` below `folder`, in the order of
-    sorted(folder.rglob("*.md")), which it replaces: rglob made and compared a Path for every
+    """(path, whether it is a link) of every `*.md` and `*.mdx` below `folder` but those whose
+    name, or a folder's, starts with `_`, in the order of sorted(folder.rglob("*.md")), which it replaces: rglob made and compared a Path for every
     file, and asked each whether it was a link, in ten times the time."""
     found: list[tuple[tuple[str, ...], bool]] = []
     todo: list[tuple[str, tuple[str, ...]]] = [(str(folder), ())]
@@ -205,7 +283,9 @@ def markdown_files(folder: Path) -> list[tuple[Path, bool]]:
         directory, parts = todo.pop()
         with os.scandir(directory) as entries:
             for entry in entries:
-                if entry.name.endswith(".md"):
+                if entry.name.startswith("_"):
+                    continue  # a partial (Docusaurus): included by pages, never a page itself
+                if entry.name.endswith(EXTENSIONS):
                     found.append(((*parts, entry.name), entry.is_symlink()))
                 if entry.is_dir(follow_symlinks=False):  # as rglob, which enters no linked folder
                     todo.append((entry.path, (*parts, entry.name)))
@@ -227,13 +307,14 @@ def load_document(path: Path, folder: Path, locale: Locale, cache: BuildCache | 
     place = (sha, str(path), str(folder), locale.tag) if sha else None
     known = cache.lookup("documents", place) if place else None
     if known is not None:
-        key, meta, body_start, body_line, text_hash, front_matter, front_place = known
+        key, meta, body_start, body_line, text_hash, front_matter, front_place, heading_title = known
         # Kept for the next edit of this file, which needs the front matter's entry (else the
         # first edit after a full build would find most of the table unused, and rewrite it).
         cache.lookup("documents", front_place)
         # Bytes the cache did not read are those it found unchanged since the last build.
         body = decode_text(data, path, ContentError)[body_start:] if data is not None else StoredBody(path, sha, body_start)
-        document = Document(path, key, locale, MappingProxyType(meta), body, body_line, text_hash, front_matter)
+        document = Document(path, key, locale, MappingProxyType(meta), body, body_line, text_hash, front_matter,
+                            heading_title)
     else:
         text = (decode_text(data, path, ContentError) if data is not None
                 else StoredBody(path, sha, 0).text() if sha else read_text(path, ContentError))
@@ -241,7 +322,8 @@ def load_document(path: Path, folder: Path, locale: Locale, cache: BuildCache | 
         if place:
             cache.store("documents", place, (document.key, dict(document.meta), body_start, document.body_line,
                                              document.hash, document.front_matter,
-                                             _front_matter_place(document.front_matter, path)))
+                                             _front_matter_place(document.front_matter, path),
+                                             document.heading_title))
     if place:  # a document is a function of these: digesting them is cheaper than digesting it
         cache.digester.seed(document, cache.key("document", *place))
     return document
@@ -252,26 +334,117 @@ def _parse_document(text: str, path: Path, folder: Path, locale: Locale,
     """The document in `text`, and where its body starts. `cache` supplies the front matter as an
     earlier build parsed it, where only the body changed."""
     if not text.strip():
-        raise ContentError("empty file: a page needs front matter with a title", path, 1)
+        raise ContentError("empty file: a page needs a `# heading` or front matter with a title", path, 1)
     match = FRONT_MATTER.match(text)
-    if not match:
-        raise ContentError("missing front matter: start the file with '---', a title, and '---'", path, 1)
-    source = match.group(1) or ""
+    source = match.group(1) or "" if match else ""
     place = _front_matter_place(source, path)
-    known = cache.lookup("documents", place) if cache else None
-    meta = dict(known) if known is not None else _parse_front_matter(source, path)
-    if cache and known is None:
+    known = cache.lookup("documents", place) if cache and match else None
+    meta = dict(known) if known is not None else _parse_front_matter(source, path) if match else {}
+    if cache and match and known is None:
         cache.store("documents", place, dict(meta))
-    body = text[match.end():]
-    body_line = text[: match.end()].count("\n") + 1
-    key = path.relative_to(folder).as_posix()[:-3]  # without ".md"
+    end = match.end() if match else 0
+    body = text[end:]
+    body_line = text[:end].count("\n") + 1
+    heading_title = first_heading(body)
+    if not meta.get("title") and not heading_title:
+        raise ContentError("no title: give the page a `# heading`, or front matter with a title"
+                           if match else "no title: start the page with a `# heading`, or with front matter "
+                           "('---', a title, '---')", path, 1)
+    key = _key_of(path.relative_to(folder).as_posix())
     if not SLUG.fullmatch(key.lower()):
         raise ContentError(f"file name {key!r} cannot be a URL: use lower-case letters, digits, '-' and '_'",
                            path, 1)
-    _check_slug(meta, source, path)
+    _check_slug(meta, source, path, key)
+    for alias in _as_list(meta.get("aliases")):
+        if not isinstance(alias, str) or alias_path(key, alias) is None:
+            raise ContentError(f"alias {alias!r} must be a URL path of letters, digits, '-', '_' and '/' "
+                               "('/old/' from the language's root, 'old' from the page's folder)",
+                               path, _line_of_key(source, "aliases"))
     _check_lang(meta, source, path, locale)
-    return (Document(path, key, locale, MappingProxyType(meta), body, body_line, text_hash(meta, body), source),
-            match.end())
+    return Document(path, key, locale, MappingProxyType(meta), body, body_line, text_hash(meta, body), source,
+                    heading_title), end
+
+
+def _key_of(relative: str) -> str:
+    """A file's key: its path below content/<lang>/ without the extension."""
+    return relative.rpartition(".")[0]
+
+
+ATX_H1 = re.compile(r"#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+SETEXT_H1 = re.compile(r"=+[ \t]*$")
+FENCE = re.compile(r"[ \t]{0,3}(`{3,}|~{3,})")
+
+
+def first_heading(body: str) -> str:
+    """The plain text of the first level-1 heading outside code fences ('' if none), as
+    Docusaurus, MkDocs and VitePress take a page's title from it: without its `{#id}` or
+    `{: attributes}`, HTML tags and inline Markdown."""
+    fence = None
+    previous = ""
+    for line in body.split("\n"):
+        opened = FENCE.match(line)
+        if fence:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence) \
+                    and not line.strip().lstrip(fence[0]):
+                fence = None
+        elif opened:
+            fence = opened.group(1)
+        elif match := ATX_H1.match(line):
+            return heading_text(match.group(1))
+        elif SETEXT_H1.match(line) and previous.strip() and not previous.startswith((" " * 4, "\t")):
+            return heading_text(previous.strip())
+        previous = "" if fence else line
+    return ""
+
+
+def heading_text(source: str) -> str:
+    """A heading's Markdown source as plain text."""
+    text = re.sub(r"\s*\{[:#][^}]*\}\s*$", "", source)
+    text = re.sub(r"<[^>]+>", "", text)
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"(\*\*|__|\*|_|`)(.+?)\1", r"\2", text)
+    return text.replace("\\", "").strip()
+
+
+def page_slug(key: str, meta: Mapping[str, Any]) -> str:
+    """A page's URL path below its language folder, as Docusaurus makes it: `slug: /x` from the
+    language root, `slug: x` from the page's folder; else its path, with Docusaurus's `id` for
+    the file name, and a folder's index (`index.md`, `README.md`, `<folder>/<folder>.md`) at the
+    folder's own path."""
+    folder, _, name = key.rpartition("/")
+    slug = meta.get("slug")
+    if isinstance(slug, str):
+        path = slug.strip("/") if slug.startswith("/") else posixpath.normpath(posixpath.join(folder, slug.strip("/")))
+        return path
+    if folder and is_index_key(key):
+        return folder
+    page_id = meta.get("id")
+    if isinstance(page_id, (str, int)) and not isinstance(page_id, bool) and str(page_id).strip():
+        name = str(page_id).strip()
+    return f"{folder}/{name}" if folder else name
+
+
+def alias_path(key: str, alias: str) -> str | None:
+    """Where an alias's redirect page goes below the language folder (`/old/` from the root,
+    `old` from the page's folder), or None if it is no clean path there."""
+    written = alias[:-len("/index.html")] if alias.endswith("/index.html") else alias
+    if not WRITTEN_SLUG.fullmatch(written) or not written.strip("/"):
+        return None
+    folder = key.rpartition("/")[0]
+    path = written.strip("/") if written.startswith("/") else posixpath.normpath(posixpath.join(folder, written.strip("/")))
+    return None if path.startswith("..") or path in ("", ".") else path
+
+
+def is_index_key(key: str) -> bool:
+    """Whether the page with this key is its folder's index page."""
+    folder, _, name = key.rpartition("/")
+    return bool(folder) and (name.lower() in INDEX_NAMES or name == folder.rpartition("/")[2])
+
+
+def _as_list(value: Any) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
 
 
 def _front_matter_place(source: str, path: Path) -> tuple[str, str, str]:
@@ -333,8 +506,10 @@ def _parse_front_matter(source: str, path: Path) -> dict[str, Any]:
                 raise ContentError(f"front matter has no {key!r}", path, 1)
             continue
         value = meta[key]
-        if not isinstance(value, types) or isinstance(value, bool) or (isinstance(value, str) and not value.strip()):
-            wanted = " or ".join("date (YYYY-MM-DD)" if t is dt.date else t.__name__ for t in types)
+        if (not isinstance(value, types) or (isinstance(value, bool) and bool not in types)
+                or (isinstance(value, str) and not value.strip())):
+            names = {dt.date: "date (YYYY-MM-DD)", float: "number", bool: "true or false", list: "list"}
+            wanted = " or ".join(dict.fromkeys(names.get(t, t.__name__) for t in types if t is not int or float not in types))
             raise ContentError(f"front matter {key!r} must be a non-empty {wanted}, got {value!r}",
                                path, _line_of_key(source, key))
     if "source_hash" in meta and not SOURCE_HASH.fullmatch(meta["source_hash"]):
@@ -344,11 +519,18 @@ def _parse_front_matter(source: str, path: Path) -> dict[str, Any]:
     return {str(k): v for k, v in meta.items()}
 
 
-def _check_slug(meta: dict[str, Any], text: str, path: Path) -> None:
+def _check_slug(meta: dict[str, Any], text: str, path: Path, key: str) -> None:
     slug = meta.get("slug")
-    if slug is not None and not SLUG.fullmatch(slug):
-        raise ContentError(f"slug {slug!r} must be a relative URL path of a-z, 0-9, '-', '_' and '/'"
-                           " (no '..', no leading '/')", path, _line_of_key(text, "slug"))
+    if slug is None:
+        return
+    made = page_slug(key, meta)
+    if not WRITTEN_SLUG.fullmatch(slug) or made.startswith("..") or "/../" in f"/{made}/":
+        raise ContentError(f"slug {slug!r} must be a URL path of letters, digits, '-', '_' and '/': "
+                           "'/x' from the language's root, 'x' from the page's folder (no '..' above the root)",
+                           path, _line_of_key(text, "slug"))
+    if made in ("", "."):
+        raise ContentError(f"slug {slug!r} is the language's contents page, which the build makes itself; "
+                           "give the page a path of its own", path, _line_of_key(text, "slug"))
 
 
 def _check_lang(meta: dict[str, Any], text: str, path: Path, locale: Locale) -> None:
@@ -371,29 +553,69 @@ def pair_documents(config: Config, documents: list[Document]) -> list[Entry]:
     """Group documents by key into entries, in reading order; a translation needs an original."""
     default = config.default_locale.tag
     by_key: dict[str, dict[str, Document]] = {}
+    errors = []
     for doc in documents:
-        by_key.setdefault(doc.key, {})[doc.locale.tag] = doc
+        same = by_key.setdefault(doc.key, {})
+        if doc.locale.tag in same:
+            errors.append(ContentError(f"two files for one page: {same[doc.locale.tag].path.name} and "
+                                       f"{doc.path.name}; keep one", doc.path, 1))
+        same[doc.locale.tag] = doc
     entries = []
     for key, docs in by_key.items():
         original = docs.get(default)
         if original is None:
             doc = next(iter(docs.values()))
-            raise ContentError(f"translation has no original: expected "
-                               f"content/{config.default_locale.folder}/{key}.md", doc.path, 1)
+            errors.append(ContentError(f"translation has no original: expected "
+                                       f"content/{config.default_locale.folder}/{key}{doc.path.suffix}", doc.path, 1))
+            continue
         documents_by_tag = {loc.tag: docs.get(loc.tag) for loc in config.locales}
         entries.append(Entry(key, MappingProxyType(documents_by_tag), original))
-    entries.sort(key=lambda e: e.order)
-    _check_unique_slugs(entries)
-    return entries
+    errors.extend(_slug_clashes(entries, config))
+    if errors:
+        raise errors[0] if len(errors) == 1 else PublishErrors(errors)
+    return reading_order(entries)
 
 
-def _check_unique_slugs(entries: list[Entry]) -> None:
-    seen: dict[str, Entry] = {}
+def reading_order(entries: list[Entry]) -> list[Entry]:
+    """The entries as the folder tree reads, each numbered by its place (`rank`): in each folder
+    its index page first, then its pages and subfolders by `order` (a folder takes its index
+    page's order, else the smallest order below it), then by name."""
+    folder_order: dict[str, float] = {}
     for entry in entries:
-        slug = entry.slug
+        order = entry.original.order
+        for folder in entry.folders:
+            folder_order[folder] = min(folder_order.get(folder, 10**6), order)
+    for entry in entries:  # an index page's own order, where given, places its folder
+        if entry.original.is_index and any(k in entry.original.meta for k in ORDER_KEYS):
+            folder_order[entry.folders[-1]] = entry.original.order
+
+    def place(entry: Entry) -> tuple:
+        steps = [(1, folder_order[f], f.rpartition("/")[2]) for f in entry.folders]
+        if entry.original.is_index:
+            return (*steps, (0, 0, ""))
+        name = entry.key.rpartition("/")[2]
+        return (*steps[:len(entry.folders)], (1, entry.original.order, name))
+
+    ordered = sorted(entries, key=place)
+    return [dataclasses.replace(entry, rank=i) for i, entry in enumerate(ordered)]
+
+
+def _slug_clashes(entries: list[Entry], config: Config) -> list[ContentError]:
+    """Every pair of pages that would share one URL, each reported with both files."""
+    seen: dict[str, Entry] = {}
+    errors = []
+    for entry in sorted(entries, key=lambda e: e.key):
+        slug = entry.slug.lower()
         if slug in seen:
-            other, path = seen[slug].original.path, entry.original.path
-            line = _line_of_key(read_text(path, ContentError), "slug") - 1 if "slug" in entry.original.meta else 1
-            raise ContentError(f"slug {entry.slug!r} is already used by {other.name}; "
-                               "two pages cannot share one URL", path, line)
-        seen[slug] = entry
+            first, here = seen[slug].original, entry.original
+            if "slug" in first.meta and "slug" not in here.meta:
+                first, here = here, first  # reported where the slug that moved a page was written
+            line = here.line_of_key("slug") if "slug" in here.meta else 1
+            other = first.path.relative_to(config.project_dir).as_posix() if first.path.is_relative_to(config.project_dir) \
+                else display_path(first.path)
+            errors.append(ContentError(f"slug {entry.slug!r} is already the URL of {other}"
+                                       f"{' (its slug)' if 'slug' in first.meta else ''}; two pages cannot share one URL",
+                                       here.path, line))
+        else:
+            seen[slug] = entry
+    return errors

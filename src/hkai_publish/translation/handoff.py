@@ -301,12 +301,17 @@ def format_summary(config: Config, locale: Locale, entries: list[Entry], tasks: 
                          f"{len(t.split.segments)} | {t.words} | {t.reused} |")
         lines += ["", f"Total: {len(tasks)} page(s), {sum(t.words for t in tasks)} words to translate "
                       "(CJK text counts each character as a word)."]
-    else:
-        lines.append("Every page is translated and up to date: no pages to translate.")
     untracked = [e.key for e in entries if translation_state(e.original, e.documents.get(locale.tag))
                  is TranslationState.UNTRACKED]
+    if not tasks and not untracked:
+        lines.append("Every page is translated and up to date: no pages to translate.")
+    elif not tasks:
+        lines.append(f"No page is missing or known to be outdated, but {len(untracked)} of {len(entries)} "
+                     "translated page(s) record no source_hash, so whether they are up to date is unknown.")
     if untracked:
-        lines += ["", f"Not included, as their status is unknown (no source_hash): {', '.join(untracked)}."]
+        # Never "up to date" while status cannot tell: the onboarding step is one command.
+        lines += ["", f"Not included, as their status is unknown (no source_hash): {', '.join(untracked)}.",
+                  "Once checked, record them as matching their originals: `hkai-publish status mark --all`."]
     todo = strings.untranslated + strings.fuzzy
     lines += ["", "## Interface strings", "",
               f"messages.po: {strings.total} strings, {strings.translated} translated, {strings.fuzzy} fuzzy "

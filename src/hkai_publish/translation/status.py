@@ -13,7 +13,7 @@ from hkai_publish.sources.config import Config
 from hkai_publish.sources.content import FRONT_MATTER, Document, Entry, TranslationState, load_documents, \
     pair_documents, translatable_text, translation_state
 from hkai_publish.errors import ContentError, display_path
-from hkai_publish.machinery.files import read_text, write_if_changed
+from hkai_publish.machinery.files import encode_like, read_text, write_if_changed
 from hkai_publish.translation.history import Revision, find_revision
 from hkai_publish.translation.i18n import CatalogStats, catalog_stats, translated_locales
 from hkai_publish.sources.locales import Locale
@@ -139,24 +139,31 @@ def _describe(page: PageStatus) -> str:
     return where
 
 
-def mark_translated(config: Config, paths: list[Path]) -> list[tuple[Document, str]]:
+def mark_translated(config: Config, paths: list[Path], every_untracked: bool = False) -> list[tuple[Document, str]]:
     """Record in each translation's front matter the hash of its original as it is now: the page
-    is up to date. Returns (translation, hash) for each page whose file changed."""
+    is up to date. With `every_untracked`, every translation that records none yet (the step that
+    starts tracking an existing translation). Returns (translation, hash) for each page whose
+    file changed; each file keeps its BOM and line ends."""
     documents = {doc.path.resolve(): doc for doc in load_documents(config)}
     entries = {entry.key: entry for entry in pair_documents(config, list(documents.values()))}
+    if every_untracked:
+        paths = [*paths, *(doc.path for entry in entries.values() for doc in entry.documents.values()
+                           if doc is not None and doc is not entry.original
+                           and translation_state(entry.original, doc) is TranslationState.UNTRACKED)]
     targets = []
-    for path in paths:
+    for path in dict.fromkeys(paths):
         doc = documents.get(path.resolve())
         if doc is None:
             raise ContentError("not a page of this publication (expected content/<language>/….md)", path, None)
         if doc.locale == config.default_locale:
-            examples = ", ".join(f"content/{loc.folder}/{doc.key}.md" for loc in translated_locales(config))
+            examples = ", ".join(f"content/{loc.folder}/{doc.key}{doc.path.suffix}" for loc in translated_locales(config))
             raise ContentError(f"this is an original; mark its translation instead ({examples})", path, 1)
         targets.append((doc, entries[doc.key].original.short_hash))
     changed = []
     for doc, value in targets:
-        if write_if_changed(doc.path, set_front_matter(read_text(doc.path, ContentError), "source_hash",
-                                                       value).encode("utf-8")):
+        original = doc.path.read_bytes()
+        text = set_front_matter(read_text(doc.path, ContentError), "source_hash", value)
+        if write_if_changed(doc.path, encode_like(text, original)):
             changed.append((doc, value))
     return changed
 
@@ -165,8 +172,8 @@ def set_front_matter(text: str, key: str, value: str) -> str:
     """`text` with `key: "value"` in its front matter, replacing the key's line or added last;
     the rest of the file is left byte for byte."""
     match = FRONT_MATTER.match(text)
-    if match is None:
-        raise ValueError("no front matter")
+    if match is None:  # a page titled by its `# heading` alone: front matter of one line
+        return f'---\n{key}: "{value}"\n---\n' + text
     start = text.index("\n") + 1
     front = match.group(1) or ""
     line = f'{key}: "{value}"\n'
