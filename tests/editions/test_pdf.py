@@ -364,3 +364,11 @@ def test_a_missing_subsetter_names_its_debian_package(monkeypatch):
     monkeypatch.setattr(pdfguard, "_has_subsetter", lambda: False)
     with pytest.raises(PdfError, match="install the Debian package libharfbuzz-subset0"):
         pdfguard.check_environment((parse_locale("en-HK"),))
+
+
+def test_the_cover_names_the_edition_by_its_language_alone(build_dir):
+    """中文版, as Hong Kong publications say, not 繁體中文版; English edition in English."""
+    zh_cover = page_texts(pdf_path(build_dir, "zh-hant"))[0]
+    en_cover = page_texts(pdf_path(build_dir, "en"))[0]
+    assert "中文版" in zh_cover and "繁體中文版" not in zh_cover, zh_cover
+    assert "English edition" in en_cover, en_cover

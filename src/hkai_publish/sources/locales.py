@@ -43,6 +43,11 @@ class Locale:
         """The language's name in itself: "English", "繁體中文"."""
         return language_name(self.babel_id, self.babel_id)
 
+    @property
+    def edition_name(self) -> str:
+        """The language alone, as an edition is named in it: "English", "中文" (中文版, not 繁體中文版)."""
+        return language_name(self.babel_id.split("_")[0], self.babel_id.split("_")[0])
+
     def name_in(self, other: Locale) -> str:
         """The language's name in `other`'s language: "英文" for English in Chinese."""
         return language_name(self.babel_id, other.babel_id)
