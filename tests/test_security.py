@@ -56,7 +56,7 @@ def test_front_matter_values_are_escaped_everywhere(built):
 
 def test_config_strings_are_escaped_and_may_hold_percent_signs(built):
     config = CONFIG.replace('subtitle = "Navigating Innovation"', f'subtitle = "{SCRIPT} 100% safe"')
-    site = built(config=config.replace("title = ", 'author = "R&D <b>team</b>"\ntitle = ', 1)) / "site"
+    site = built(config=config.replace("title = ", 'publisher = "R&D <b>team</b>"\ntitle = ', 1)) / "site"
     assert injected(site) == []
     for name in ("index.html", "en/index.html", "zh-hant/index.html"):
         text = parse_html(site / name).text_content()

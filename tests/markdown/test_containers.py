@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 import types
+from pathlib import Path
 
 import pytest
 from lxml import html
@@ -18,7 +19,7 @@ ZH_LABELS = {"Note": "注意", "Tip": "提示", "Info": "資料", "Warning": "�
 
 def render(markdown: str, raw: bool = False, labels: dict | None = None) -> html.HtmlElement:
     body = MarkdownRenderer(allow_raw_html=raw, labels=labels).render(
-        types.SimpleNamespace(body=textwrap.dedent(markdown))).html
+        types.SimpleNamespace(body=textwrap.dedent(markdown), path=Path("page.md"))).html
     return html.fragment_fromstring(body, create_parent="div")
 
 
