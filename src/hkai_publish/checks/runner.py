@@ -8,7 +8,8 @@ only `--strict` (the editions disagree, or the language is off). By check id:
 | broken-link, broken-anchor     | image-alt, duplicate-title, front-matter                    |
 | missing-image, missing-asset   | parity-missing, parity-headings, parity-links, parity-images |
 | duplicate-id, no-title         | parity-footnotes, parity-tables, parity-figures, parity-urls |
-| output-clash, unsafe-html      | zh-simplified, zh-punctuation, zh-quotes, en-cjk            |
+| output-clash, unsafe-html,     | zh-simplified, zh-punctuation, zh-quotes, en-cjk            |
+| unsafe-svg                     |                                                             |
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from hkai_publish.checks.markup import markup_attributes, scan_html
 from hkai_publish.machinery.memo import Memo, compute_everywhere, remembered
 from hkai_publish.checks.components import check_components
 from hkai_publish.checks.parity import check_parity
+from hkai_publish.checks.svg import check_svg_images
 from hkai_publish.editions.pages import Page
 from hkai_publish.machinery.files import Output
 
@@ -279,7 +281,7 @@ def check_front_matter(config: Config, pages: list[Page], outputs: list[Output])
 
 CHECKS: tuple[Check, ...] = (check_images, check_links, check_unsafe_markup, check_html_outputs, check_titles,
                              check_output_paths, check_front_matter, check_parity, check_chinese,
-                             check_catalog_chinese, check_english, check_components)
+                             check_catalog_chinese, check_english, check_components, check_svg_images)
 
 
 MEMO_CHECKS = (check_links, check_unsafe_markup, check_html_outputs, check_parity, check_chinese,
