@@ -3,7 +3,12 @@ permissions, editors' files), and what the print stylesheet makes of a translati
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -56,3 +61,89 @@ def test_handoff_import_refuses_a_catalogue_with_a_control_character(nul_catalog
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "control character U+0000 in the catalogue" in result.stderr
     assert (nul_catalogue / PO).read_bytes() == (REPO / PO).read_bytes()
+
+
+# ---- Files that are not plain readable files -------------------------------------------------------
+def test_editors_lock_backup_and_swap_files_are_passed_by(tmp_path):
+    project = write_project(tmp_path)
+    en = project / "content/en"
+    (en / ".#intro.md").symlink_to("someone@host.4242:1700000000")  # Emacs' lock: a link to nowhere
+    for name in ("intro.md~", "#intro.md#", ".intro.md.swp", ".ethics.md.swo"):
+        shutil.copyfile(en / "intro.md", en / name)
+    result = run_cli("build", "--only", "site", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (project / "build/site/en").iterdir() if p.is_dir()) == ["ethics", "intro"]
+
+
+def test_a_fifo_in_content_is_an_error_not_a_hang(tmp_path):
+    project = write_project(tmp_path)
+    os.mkfifo(project / "content/en/pipe.md")
+    result = run_cli("build", "--only", "site", cwd=project)  # run_cli's timeout fails a hang
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("content/en/pipe.md:1: not a regular file")
+
+
+def test_a_fifo_among_the_assets_is_not_read(tmp_path):
+    project = write_project(tmp_path)
+    os.mkfifo(project / "templates/assets/pipe.css")
+    result = run_cli("build", "--only", "site", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert not (project / "build/site/assets/pipe.css").exists()
+
+
+def _refuse(monkeypatch, module, name: str, path: Path) -> None:
+    """Make `module.name` (an opener or os.scandir) raise PermissionError for `path`, as it does
+    for a file or folder mode 000 to anyone but root (and the tests may run as root)."""
+    original = getattr(module, name)
+
+    def refusing(target, *args):
+        if Path(target) == path:
+            raise PermissionError(13, "Permission denied", str(target))
+        return original(target, *args)
+
+    monkeypatch.setattr(module, name, refusing)
+
+
+@pytest.mark.parametrize("what", ["page", "catalogue", "folder"])
+def test_an_unreadable_source_is_a_located_error(tmp_path, monkeypatch, what):
+    from hkai_publish.build import BuildOptions, build
+    from hkai_publish.errors import PublishError
+    from hkai_publish.machinery import files
+    from hkai_publish.sources import content
+    from hkai_publish.sources.config import load_config
+
+    project = write_project(tmp_path)
+    (project / "content/en/more").mkdir()
+    shutil.copyfile(project / "content/en/intro.md", project / "content/en/more/page.md")
+    target = {"page": project / "content/en/ethics.md", "catalogue": project / PO,
+              "folder": project / "content/en/more"}[what]
+    if what == "folder":
+        _refuse(monkeypatch, content.os, "scandir", target)
+    else:
+        _refuse(monkeypatch, files, "_nonblocking", target)
+    monkeypatch.chdir(project)
+    with pytest.raises(PublishError) as raised:
+        build(load_config(project), BuildOptions(project / "build", write=False, only="site", jobs=1))
+    assert raised.value.path == target
+    assert "Permission denied" in str(raised.value)
+    assert str(raised.value).startswith(f"{target.relative_to(project)}{':1' if what != 'folder' else ''}: cannot read the")
+
+
+# ---- Signals --------------------------------------------------------------------------------------
+def test_sigterm_stops_a_build_as_ctrl_c_does(tmp_path):
+    pages = {f"p{i:03}.md": f"---\ntitle: Page {i}\norder: {i + 3}\n---\n\n" + ("Some text here. " * 100 + "\n\n") * 20
+             for i in range(150)}
+    project = write_project(tmp_path, en=pages)
+    assert run_cli("build", "--only", "site", cwd=project).returncode == 0
+    before = snapshot(project / "build")
+    process = subprocess.Popen([sys.executable, "-m", "hkai_publish", "build", "--no-cache", "--jobs", "2"],
+                               cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.5)
+    assert process.poll() is None, "the build ended before it could be stopped"
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)  # the workers too: they hold the pipe open
+    assert process.returncode == 1
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr
+    assert stderr.strip().endswith("Aborted!")
+    assert snapshot(project / "build") == before
+    assert not [p.name for p in project.iterdir() if p.name.startswith(".build.") and p.name != ".build.lock"]

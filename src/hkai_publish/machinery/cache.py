@@ -19,6 +19,7 @@ import jinja2
 import jinja2.bccache
 
 from hkai_publish.machinery.digests import FORMAT, Digester, package_fingerprint
+from hkai_publish.machinery import files as _files
 from hkai_publish.machinery.files import Output, digest
 
 log = logging.getLogger(__name__)
@@ -427,7 +428,7 @@ def _read_source(path: str) -> tuple[os.stat_result, bytes, os.stat_result] | No
     """(stat before, bytes, stat after) of a regular file; None for anything else or an error.
     Opened without blocking: opening a FIFO for reading waits for a writer, for ever."""
     try:
-        with open(path, "rb", opener=lambda name, flags: os.open(name, flags | os.O_NONBLOCK)) as handle:
+        with open(path, "rb", opener=lambda name, flags: _files._nonblocking(name, flags)) as handle:
             before = os.fstat(handle.fileno())
             if not statmodule.S_ISREG(before.st_mode):
                 return None
