@@ -8,6 +8,7 @@ import errno
 import gc
 import json
 import logging
+import signal
 import sys
 import time
 from pathlib import Path
@@ -493,11 +494,18 @@ def terms_import_command(ctx: click.Context, file: Path, project: Path | None) -
     click.echo(f"{display_path(path)}: {count} concepts{'' if changed else ' (unchanged)'}", err=True)
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     # A build keeps most of what it makes (sources, pages, the cache's tables) to the end, and
     # makes few reference cycles: collecting every 700 new objects, as Python does by default,
     # scans them again and again (a tenth of a rebuild). Every 20 000 is enough.
     gc.set_threshold(20_000, 10, 10)
+    # `kill`, a service manager or a CI runner's cancel stops a build as Ctrl-C does: the render
+    # folder removed, the workers stopped, "Aborted!", and the last good build untouched.
+    signal.signal(signal.SIGTERM, _interrupt)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
         cli(prog_name="hkai-publish")

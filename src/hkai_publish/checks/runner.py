@@ -8,8 +8,8 @@ only `--strict` (the editions disagree, or the language is off). By check id:
 | broken-link, broken-anchor     | image-alt, duplicate-title, front-matter                    |
 | missing-image, missing-asset   | parity-missing, parity-headings, parity-links, parity-images |
 | duplicate-id, no-title         | parity-footnotes, parity-tables, parity-figures, parity-urls |
-| output-clash, unsafe-html      | zh-simplified, zh-punctuation, zh-quotes, en-cjk            |
-|                                | term-missing, term-forbidden, term-first-use, zh-regional   |
+| output-clash, unsafe-html,     | zh-simplified, zh-punctuation, zh-quotes, en-cjk            |
+| unsafe-svg                     | term-missing, term-forbidden, term-first-use, zh-regional   |
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from hkai_publish.checks.components import check_components
 from hkai_publish.checks.parity import check_parity
 from hkai_publish.checks.terms import check_catalog_terms, check_terms
 from hkai_publish.editions.pages import LinkTable, Page
+from hkai_publish.checks.svg import check_svg_images
 from hkai_publish.machinery.files import Output
 
 Check = Callable[[Config, list[Page], list[Output]], Iterable[Problem]]
@@ -315,7 +316,7 @@ def check_front_matter(config: Config, pages: list[Page], outputs: list[Output])
 CHECKS: tuple[Check, ...] = (check_images, check_links, check_unsafe_markup, check_html_outputs, check_titles,
                              check_output_paths, check_front_matter, check_parity, check_chinese,
                              check_catalog_chinese, check_english, check_components, check_terms,
-                             check_catalog_terms)
+                             check_catalog_terms, check_svg_images)
 
 
 MEMO_CHECKS = (check_links, check_unsafe_markup, check_html_outputs, check_parity, check_chinese,

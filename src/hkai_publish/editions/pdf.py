@@ -382,14 +382,21 @@ def creation_time() -> dt.datetime:
 _MARK = "\x00"
 
 
+COUNTER = re.compile(r"counter\([a-z][a-z-]*\)")
+"""The only CSS a marked part may be: the catalogues refuse control characters (catalogs.py), and
+even a NUL that reached a translation could then mark nothing but a counter."""
+
+
 def css_counter(name: str) -> Markup:
+    if not COUNTER.fullmatch(f"counter({name})"):
+        raise ValueError(f"not a CSS counter name: {name!r}")
     return Markup(f"{_MARK}counter({name}){_MARK}")
 
 
 def css_content(value: str) -> Markup:
     parts = str(value).split(_MARK)
-    tokens = [css_string(part) if index % 2 == 0 else part for index, part in enumerate(parts)
-              if part or index % 2]
+    tokens = [part if index % 2 and COUNTER.fullmatch(part) else css_string(part)
+              for index, part in enumerate(parts) if part or index % 2]
     return Markup(" ".join(tokens) or '""')
 
 

@@ -9,6 +9,7 @@ import dataclasses
 import hashlib
 import logging
 import os
+import stat as statmodule
 import pickle
 import time
 from pathlib import Path
@@ -18,6 +19,7 @@ import jinja2
 import jinja2.bccache
 
 from hkai_publish.machinery.digests import FORMAT, Digester, package_fingerprint
+from hkai_publish.machinery import files as _files
 from hkai_publish.machinery.files import Output, digest
 
 log = logging.getLogger(__name__)
@@ -197,20 +199,25 @@ class BuildCache:
         config = project_dir / "pyproject.toml"
         h.update(config.read_bytes() if config.is_file() else b"\0none")
         for folder in folders:
+            seen_folders: set[tuple[int, int]] = set()
             for root, dirs, files in os.walk(folder, followlinks=True):
-                dirs.sort()
+                dirs[:] = sorted(d for d in dirs if _first_visit(os.path.join(root, d), seen_folders))
                 for name in sorted(files):
                     path = os.path.join(root, name)
                     last = known.get(path)
                     data: bytes | None = None
-                    stat = _signature(os.stat(path)) if last is not None and last[3] < trusted_before else None
+                    try:
+                        stat = _signature(os.stat(path)) if last is not None and last[3] < trusted_before else None
+                    except OSError:
+                        stat = None
                     if stat is not None and last[:4] == stat:
                         sha, steady = last[4], True
                     else:
-                        with open(path, "rb") as handle:
-                            before = os.fstat(handle.fileno())
-                            data = handle.read()
-                            after = os.fstat(handle.fileno())
+                        found = _read_source(path)
+                        if found is None:  # unreadable, a link to nothing, a pipe: the loaders say so
+                            h.update(f"\0{path}\0unreadable".encode())
+                            continue
+                        before, data, after = found
                         stat, sha = _signature(before), digest(data)
                         # Written while it was read: these bytes may be neither version. Not recorded.
                         steady = _signature(after) == stat
@@ -401,6 +408,34 @@ class BuildCache:
         _dump_atomic(self.folder / "tables.pickle",
                      {"format": FORMAT, "package": self.package, "id": base, "tables": used})
         (self.folder / "tables.added").unlink(missing_ok=True)
+
+
+def _first_visit(folder: str, seen: set[tuple[int, int]]) -> bool:
+    """Whether a folder (a link to one, perhaps) is new to the walk: a link to a folder above
+    would have it walk for ever."""
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return False
+    place = (info.st_dev, info.st_ino)
+    if place in seen:
+        return False
+    seen.add(place)
+    return True
+
+
+def _read_source(path: str) -> tuple[os.stat_result, bytes, os.stat_result] | None:
+    """(stat before, bytes, stat after) of a regular file; None for anything else or an error.
+    Opened without blocking: opening a FIFO for reading waits for a writer, for ever."""
+    try:
+        with open(path, "rb", opener=lambda name, flags: _files._nonblocking(name, flags)) as handle:
+            before = os.fstat(handle.fileno())
+            if not statmodule.S_ISREG(before.st_mode):
+                return None
+            data = handle.read()
+            return before, data, os.fstat(handle.fileno())
+    except OSError:
+        return None
 
 
 def _signature(st: os.stat_result) -> tuple[int, int, int, int]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import errno
 import fcntl
 import hashlib
 import os
 import posixpath
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +21,33 @@ from hkai_publish.errors import PublishError
 
 def read_text(path: Path, error: type[PublishError] = PublishError) -> str:
     """A source file's text as UTF-8 (a BOM tolerated); invalid bytes name the file and line."""
-    return decode_text(path.read_bytes(), path, error)
+    return decode_text(read_bytes(path, error), path, error)
+
+
+def read_bytes(path: Path, error: type[PublishError] = PublishError) -> bytes:
+    """A source file's bytes; one that cannot be read (no permission, a link to nothing, not a
+    regular file, which could block for ever) is `error` naming it."""
+    try:
+        with open(path, "rb", opener=_nonblocking) as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise error("not a regular file (a pipe, socket or device?): refusing to read it", path, 1)
+            return handle.read()
+    except OSError as exc:
+        raise error(f"cannot read the file: {describe_os_error(exc)}", path, 1) from None
+
+
+def _nonblocking(path: str, flags: int) -> int:
+    # Opening a FIFO for reading waits for a writer: non-blocking, it returns at once, to be refused.
+    return os.open(path, flags | os.O_NONBLOCK)
+
+
+def describe_os_error(exc: OSError) -> str:
+    """What an OSError means for a source file, in a person's words."""
+    if exc.errno == errno.ELOOP:
+        return "a symbolic link that loops"
+    if exc.errno == errno.ENOENT:
+        return "a symbolic link to a file that does not exist" if os.path.islink(exc.filename or "") else "it does not exist"
+    return exc.strerror or str(exc)
 
 
 def decode_text(data: bytes, path: Path, error: type[PublishError] = PublishError) -> str:

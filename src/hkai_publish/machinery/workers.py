@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 from typing import Any, Callable, Sequence, TypeVar
 
 Item = TypeVar("Item")
@@ -67,6 +68,9 @@ def run_tasks(task: Task, state: Any, items: Sequence[Item], jobs: int, min_item
 def _start_worker(task: Task, state: Any) -> None:
     global _worker
     _worker = (task, state)
+    # The build turns SIGTERM into KeyboardInterrupt (cli.main); a worker stops at once, as the
+    # pool expects when it ends them.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _run_chunk(items: Sequence[Item]) -> list[tuple[bool, Any]]:

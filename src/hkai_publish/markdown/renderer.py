@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from urllib.parse import unquote
+import signal
+import threading
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol, Sequence
@@ -22,6 +25,7 @@ from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, TocTreeprocessor, slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
+from hkai_publish.errors import ContentError
 from hkai_publish.sources.content import Document
 from hkai_publish.markdown.containers import ContainerExtension, Labels
 from hkai_publish.markdown.glossary import Glossary, GlossaryTreeprocessor
@@ -233,16 +237,90 @@ class MarkdownRenderer:
 
     def render(self, doc: Document, anchor_ids: Sequence[str] = (),
                resolve_link: LinkResolver | None = None, title_id: str = "") -> Rendered:
+        check_limits(doc)
         collector = _Collector(anchor_ids, resolve_link, title_id, self.slugify)
         self.pipeline.collector = collector
         self.md.reset()
         body = mdx_body(doc.body) if doc.path.suffix == ".mdx" else doc.body
-        html = self.md.convert(body)
+        try:
+            with _time_limit(MAX_SECONDS):
+                html = self.md.convert(body)
+        except _TookTooLong:
+            self.md.reset()
+            raise ContentError(f"the page took more than {MAX_SECONDS} s to render (the limit per page): "
+                               "simplify its Markdown or split it", doc.path, doc.body_line) from None
+        except RecursionError:
+            self.md.reset()
+            raise ContentError("the page's Markdown is nested too deeply to render: simplify it",
+                               doc.path, doc.body_line) from None
         headings = tuple(Heading(t["level"], t["id"], t["name"]) for t in _flatten(self.md.toc_tokens))
         anchors = body_anchors(html)
         if collector.title_id:
             anchors = (collector.title_id, *anchors)
         return Rendered(html, headings, tuple(collector.links), tuple(collector.images), anchors, collector.title_id)
+
+
+MAX_LINE_LENGTH = 20_000
+"""Characters on one line of a page."""
+MAX_NESTING = 40
+"""Levels of lists and quotes one inside another (a level of list is four columns of indent):
+Python-Markdown recurses once a level, and from about 250 exhausts Python's stack."""
+MAX_BRACKETS = 2_000
+"""`[` in one paragraph: Python-Markdown's link patterns take time quadratic in them (5000 took 13 s)."""
+MAX_RUN = 200
+"""`*` or `_` one after another: emphasis recurses once a character."""
+MAX_SECONDS = 20
+"""Time to render one page (where the build runs on the main thread: the workers do): a page
+normally takes milliseconds."""
+
+
+def check_limits(doc: Document) -> None:
+    """Refuse Markdown beyond the limits above, at the line that goes beyond them."""
+    brackets = 0
+    for number, line in enumerate(doc.body.split("\n"), doc.body_line):
+        if len(line) > MAX_LINE_LENGTH:
+            raise ContentError(f"line of {len(line)} characters: at most {MAX_LINE_LENGTH} (break it up)",
+                               doc.path, number)
+        indent = len(line) - len(line.lstrip(" \t>"))
+        if indent:
+            head = line[:indent]
+            depth = head.count(">") + len(head.replace(">", "").expandtabs(4)) // 4
+            if depth > MAX_NESTING:
+                raise ContentError(f"lists or quotes nested {depth} levels deep: at most {MAX_NESTING}",
+                                   doc.path, number)
+        brackets = brackets + line.count("[") if line.strip() else 0
+        if brackets > MAX_BRACKETS:
+            raise ContentError(f"more than {MAX_BRACKETS} '[' in one paragraph: split it, or escape them as '\\['",
+                               doc.path, number)
+        if ("*" * MAX_RUN in line or "_" * MAX_RUN in line) and (run := LONG_RUN.search(line)):
+            raise ContentError(f"{len(run.group())} '{run.group()[0]}' in a row: at most {MAX_RUN - 1}",
+                               doc.path, number)
+
+
+LONG_RUN = re.compile(rf"\*{{{MAX_RUN},}}|_{{{MAX_RUN},}}")
+
+
+class _TookTooLong(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """Raise _TookTooLong in the block after `seconds` (by SIGALRM: on the main thread only)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expired(signum, frame):
+        raise _TookTooLong
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _block_level_test(md: markdown.Markdown) -> Callable[[Any], bool]:

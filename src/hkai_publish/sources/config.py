@@ -118,6 +118,9 @@ def load_config(project_dir: Path) -> Config:
     except tomllib.TOMLDecodeError as exc:
         line = re.search(r"line (\d+)", str(exc))
         raise ConfigError(f"invalid TOML: {exc}", path, int(line.group(1)) if line else None) from None
+    except RecursionError:
+        deepest = max(enumerate(text.splitlines(), 1), key=lambda each: each[1].count("[") + each[1].count("{"))
+        raise ConfigError("invalid TOML: arrays or tables nested too deeply", path, deepest[0]) from None
     table = data.get("tool", {}).get("hkai-publish", {})
     values: dict = {}
     for key, value in table.items():
@@ -166,6 +169,8 @@ def _validated(config: Config, path: Path, text: str) -> Config:
         if not image.is_file():
             raise ConfigError(f"cover_image {config.cover_image!r} does not exist", path,
                               line_of_setting(text, "cover_image"))
+    if problem := base_url_problem(config.base_url):
+        raise ConfigError(f"base_url {config.base_url!r}: {problem}", path, line_of_setting(text, "base_url"))
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", config.pdf_name):
         raise ConfigError(f"pdf_name must be a plain file name, got {config.pdf_name!r}",
                           path, line_of_setting(text, "pdf_name"))
@@ -178,6 +183,34 @@ def _validated(config: Config, path: Path, text: str) -> Config:
     if not config.base_url.endswith("/"):
         config = replace(config, base_url=config.base_url + "/")
     return config
+
+
+URL_PATH = re.compile(r"(?:[A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-Fa-f]{2})*")
+"""A URL path as RFC 3986 allows it: anything else must be percent-encoded."""
+HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                  r"|\[[0-9A-Fa-f:.]+\]")
+
+
+def base_url_problem(url: str) -> str | None:
+    """Why base_url cannot start the canonical, hreflang and sitemap URLs, or None."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if "@" in parts.netloc:
+        return "a user name or password does not belong in a published URL"
+    if parts.query or "?" in url:
+        return "a query (?…) cannot start the pages' URLs"
+    if parts.fragment or "#" in url:
+        return "a fragment (#…) cannot start the pages' URLs"
+    host, port = re.fullmatch(r"(.*?)(?::([^:\]]*))?", parts.netloc).groups()
+    if port is not None and not (port.isdigit() and 0 < int(port) < 65536):
+        return f"port {port!r} is not a number from 1 to 65535"
+    if not HOST.fullmatch(host):
+        return f"{host!r} is not a host name (letters, digits, '-' and '.'; an IDN in its xn-- form)"
+    if not URL_PATH.fullmatch(parts.path):
+        bad = next(c for c in parts.path if not URL_PATH.fullmatch(c))
+        return f"{bad!r} must be percent-encoded in a URL (spaces, quotes, <, >, non-ASCII…)"
+    return None
 
 
 def line_of_setting(text: str, key: str) -> int | None:

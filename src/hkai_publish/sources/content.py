@@ -17,7 +17,7 @@ from typing import Any, Mapping
 from hkai_publish.machinery.cache import BuildCache
 from hkai_publish.sources.config import Config
 from hkai_publish.errors import ContentError, PublishErrors, display_path
-from hkai_publish.machinery.files import decode_text, digest, is_inside, read_text
+from hkai_publish.machinery.files import decode_text, describe_os_error, digest, is_inside, read_text
 from hkai_publish.sources.locales import Locale
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
@@ -256,10 +256,16 @@ def load_documents(config: Config, cache: BuildCache | None = None, drafts: bool
         folder = config.content_dir / locale.folder
         if not folder.is_dir():
             continue
-        for path, is_link in markdown_files(folder):
+        try:
+            found = markdown_files(folder)
+        except OSError as exc:
+            errors.append(ContentError(f"cannot read the folder: {describe_os_error(exc)}",
+                                       Path(exc.filename or folder), None))
+            continue
+        for path, is_link in found:
             try:
                 # Resolving every path is costly; only a link can lead outside content/.
-                if (is_link or _through_link(path.parent, linked)) and not is_inside(path, config.content_dir):
+                if (is_link or _through_link(path.parent, linked)) and not _inside(path, config.content_dir):
                     raise ContentError("links to a file outside content/; refusing to read it", path, 1)
                 documents.append(load_document(path, folder, locale, cache))
             except ContentError as error:  # read on: the author fixes every bad file in one go
@@ -285,11 +291,28 @@ def markdown_files(folder: Path) -> list[tuple[Path, bool]]:
             for entry in entries:
                 if entry.name.startswith("_"):
                     continue  # a partial (Docusaurus): included by pages, never a page itself
-                if entry.name.endswith(EXTENSIONS):
+                if entry.name.endswith(EXTENSIONS) and not is_editor_file(entry.name):
                     found.append(((*parts, entry.name), entry.is_symlink()))
                 if entry.is_dir(follow_symlinks=False):  # as rglob, which enters no linked folder
                     todo.append((entry.path, (*parts, entry.name)))
     return [(folder.joinpath(*parts), is_link) for parts, is_link in sorted(found)]
+
+
+EDITOR_FILES = re.compile(r"\.#.*|#.*#|.*~|\..*\.sw[a-p]")
+"""Emacs' lock links (`.#page.md`, pointing nowhere) and auto-saves, backups, Vim's swap files."""
+
+
+def is_editor_file(name: str) -> bool:
+    """Whether a file is an editor's working file, never a page: the build passes it by."""
+    return bool(EDITOR_FILES.fullmatch(name))
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """is_inside, for a link that may loop (then it is reported where it is read)."""
+    try:
+        return is_inside(path, folder)
+    except (OSError, RuntimeError):
+        return True
 
 
 def _through_link(folder: Path, linked: dict[Path, bool]) -> bool:
@@ -335,6 +358,7 @@ def _parse_document(text: str, path: Path, folder: Path, locale: Locale,
     earlier build parsed it, where only the body changed."""
     if not text.strip():
         raise ContentError("empty file: a page needs a `# heading` or front matter with a title", path, 1)
+    check_characters(text, path)
     match = FRONT_MATTER.match(text)
     source = match.group(1) or "" if match else ""
     place = _front_matter_place(source, path)
@@ -447,6 +471,18 @@ def _as_list(value: Any) -> list:
     return list(value) if isinstance(value, list) else [value]
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+"""Characters a page may not hold: a NUL would reach the HTML (where it is an error) and the PDF."""
+
+
+def check_characters(text: str, path: Path) -> None:
+    """Refuse control characters (but tab, newline, form feed and carriage return), at their line."""
+    if found := CONTROL.search(text):
+        line = text.count("\n", 0, found.start()) + 1
+        raise ContentError(f"control character U+{ord(found.group()):04X} in the file: remove it "
+                           "(a page may hold text, tabs and newlines only)", path, line)
+
+
 def _front_matter_place(source: str, path: Path) -> tuple[str, str, str]:
     """The key of a front matter's parsed fields in the cache's "documents" table."""
     return "front matter", digest(source.encode("utf-8", "surrogatepass")), str(path)
@@ -496,6 +532,11 @@ def _parse_front_matter(source: str, path: Path) -> dict[str, Any]:
         line = mark.line + 2 if mark else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ContentError(f"malformed YAML front matter: {problem}", path, line) from None
+    except (ValueError, OverflowError) as exc:  # a date that is no date: 2026-02-30
+        message, line = _impossible_date(source, exc)
+        raise ContentError(message, path, line) from None
+    except RecursionError:
+        raise ContentError("malformed YAML front matter: nested too deeply", path, 2) from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -517,6 +558,18 @@ def _parse_front_matter(source: str, path: Path) -> dict[str, Any]:
                            f"`hkai-publish status mark`, got {meta['source_hash']!r}",
                            path, _line_of_key(source, "source_hash"))
     return {str(k): v for k, v in meta.items()}
+
+
+def _impossible_date(source: str, exc: Exception) -> tuple[str, int]:
+    """The message and line for a front matter value YAML reads as a date, but is none."""
+    for number, line in enumerate(source.splitlines(), 2):
+        found = re.match(r"\s*([\w-]+)\s*:\s*['\"]?(\d{4}-\d\d?-\d\d?)", line)
+        if found:
+            try:
+                dt.date(*map(int, found.group(2).split("-")))
+            except ValueError as why:
+                return f"front matter {found.group(1)!r} is not a real date: {found.group(2)} ({why})", number
+    return f"malformed YAML front matter: {exc}", 2
 
 
 def _check_slug(meta: dict[str, Any], text: str, path: Path, key: str) -> None:

@@ -12,7 +12,7 @@ from babel.support import NullTranslations, Translations
 
 from hkai_publish.sources.config import Config
 from hkai_publish.errors import CatalogError
-from hkai_publish.machinery.files import decode_text, digest
+from hkai_publish.machinery.files import decode_text, digest, read_bytes
 from hkai_publish.sources.locales import Locale
 
 if TYPE_CHECKING:
@@ -25,6 +25,8 @@ TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][\w:-]*)([^>]*)>")
 # A PO line is blank, a comment, a keyword and a string, or a continued string. Babel's reader
 # accepts an unterminated string silently, so each line is checked before it reads the file.
 PO_LINE = re.compile(r'\s*(?:#.*|(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+"(?:[^"\\]|\\.)*"|"(?:[^"\\]|\\.)*")?\s*')
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Characters no catalogue line may hold (a NUL in a msgstr could end the print stylesheet's marks)."""
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%[sd]|\{\w*\}")
 
 
@@ -53,7 +55,7 @@ def load_catalog(path: Path, locale: Locale, memo: Memo | None = None) -> Loaded
     a rebuild after a one-page edit about 12 ms."""
     if not path.is_file():
         return LoadedCatalog(locale, NullTranslations(), None)
-    data = path.read_bytes()
+    data = read_bytes(path, CatalogError)
     key = ("mo", digest(data), locale.babel_id)
     compiled = memo.lookup("catalogs", key) if memo is not None else None
     if compiled is None:
@@ -84,17 +86,51 @@ def read_catalog(path: Path, locale: Locale, data: bytes | None = None) -> Catal
     error is a `file:line` error, not a skipped entry."""
     from babel.messages.pofile import PoFileError, read_po  # here: see load_catalog
 
-    data = path.read_bytes() if data is None else data
-    for number, line in enumerate(decode_text(data, path, CatalogError).splitlines(), 1):
+    data = read_bytes(path, CatalogError) if data is None else data
+    text = decode_text(data, path, CatalogError)
+    # Split on line feeds alone: str.splitlines also splits on the control characters refused here.
+    for number, line in enumerate(text.split("\n"), 1):
+        if control := CONTROL.search(line):
+            raise CatalogError(f"control character U+{ord(control.group()):04X} in the catalogue: a translation "
+                               "may hold text, tabs and newlines (\\n) only", path, number)
         if not PO_LINE.fullmatch(line):
             raise CatalogError(f"PO syntax error: {_describe(line)}", path, number)
     try:
-        return read_po(io.BytesIO(data), locale=locale.babel_id, domain=DOMAIN, abort_invalid=True)
+        catalog = read_po(io.BytesIO(data), locale=locale.babel_id, domain=DOMAIN, abort_invalid=True)
     except PoFileError as exc:
         message = re.sub(r"\s+on \d+$", "", str(exc))
         raise CatalogError(f"PO syntax error: {message}", path, exc.lineno) from None
     except (UnicodeDecodeError, ValueError) as exc:
         raise CatalogError(f"cannot read catalogue: {exc}", path, 1) from None
+    _check_plural_forms(text, path)
+    return catalog
+
+
+def _check_plural_forms(text: str, path: Path) -> None:
+    """A Plural-Forms header gettext can evaluate: Python's gettext raises on a bad one when the
+    compiled catalogue is loaded, and a bad one would pick no form at all in other tools."""
+    import gettext
+
+    # As written: Babel's catalogue gives its own idea of the header back, not the file's.
+    found = next(((n, m) for n, each in enumerate(text.split("\n"), 1)
+                  if (m := re.fullmatch(r'\s*(?:msgstr\s+)?"Plural-Forms:\s*(.*?)(?:\\n)?"\s*', each, re.I))), None)
+    if found is None:
+        return
+    line, value = found[0], found[1].group(1)
+    match = re.fullmatch(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*([^;]+);?\s*", value)
+    problem = None if match else "write it as `nplurals=N; plural=EXPRESSION;`"
+    if match and not 1 <= int(match.group(1)) <= 6:
+        problem = f"nplurals must be 1 to 6, got {match.group(1)}"
+    elif match and len(match.group(2)) > 200:
+        problem = "the plural expression is too long"
+    elif match:
+        try:
+            plural = gettext.c2py(match.group(2))
+            plural(1)
+        except (ValueError, RecursionError, OverflowError, ZeroDivisionError) as exc:
+            problem = f"the plural expression is not valid C: {exc}"
+    if problem:
+        raise CatalogError(f"malformed Plural-Forms header {value!r}: {problem}", path, line)
 
 
 def _describe(line: str) -> str:
