@@ -19,7 +19,7 @@ ZH_LABELS = {"Note": "注意", "Tip": "提示", "Info": "資料", "Warning": "�
 
 def render(markdown: str, raw: bool = False, labels: dict | None = None) -> html.HtmlElement:
     body = MarkdownRenderer(allow_raw_html=raw, labels=labels).render(
-        types.SimpleNamespace(body=textwrap.dedent(markdown), path=Path("page.md"))).html
+        types.SimpleNamespace(body=textwrap.dedent(markdown), path=Path("page.md"), body_line=1)).html
     return html.fragment_fromstring(body, create_parent="div")
 
 
