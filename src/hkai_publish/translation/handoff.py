@@ -246,6 +246,8 @@ def make_po(config: Config, locale: Locale, template: Catalog) -> bytes:
 def make_handoff(config: Config, locales: list[Locale] | None = None, as_zip: bool = False,
                  profile: str = "generic") -> list[Output]:
     """Every file of the hand-off, per language under <folder>/ (or in <pdf_name>-<folder>.zip)."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown hand-off profile {profile!r}: one of {', '.join(PROFILES)}")
     entries = pair_documents(config, load_documents(config))
     template = extract_messages(config)
     stats = {s.locale.tag: s for s in catalog_stats(config, template)}
