@@ -131,7 +131,7 @@ def test_a_rebuild_hashes_only_the_sources_changed_since_the_last_build_read_the
     monkeypatch.setattr(cache_module, "RACY_NS", 0)  # as if they had been written long before
     hashed.clear()
     opened: list[str] = []
-    monkeypatch.setattr(cache_module, "open", lambda path, *args: (opened.append(path), open(path, *args))[1],
+    monkeypatch.setattr(cache_module, "open", lambda path, *args, **kwargs: (opened.append(path), open(path, *args, **kwargs))[1],
                         raising=False)
     edit(project / "content/en/ethics.md", "Privacy always first.", "Privacy first, always.")
     warm = run(project, out)
