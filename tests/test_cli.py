@@ -88,3 +88,15 @@ def test_a_rebuild_after_an_edit_to_a_pages_text_reuses_its_front_matter(make_pr
     page.write_text(page.read_text(encoding="utf-8").replace("title: ", "title: New "), encoding="utf-8")
     assert run().stdout.split() == ["True"]  # a changed front matter is read again
     assert "New " in (project / "build/site/en/intro/index.html").read_text(encoding="utf-8")
+
+
+def test_handoff_and_review_check_their_languages_alike(make_project):
+    project = make_project()
+    for command in (("handoff",), ("review", "--no-pdf")):
+        result = run_cli(*command, "--locale", "zh-Hans-CN", cwd=project)
+        assert result.returncode == 2
+        assert "zh-Hans-CN is not a translated language of this publication" in result.stderr
+        assert "Traceback" not in result.stderr
+        result = run_cli(*command, "--locale", "xx-", cwd=project)
+        assert result.returncode == 2 and "unknown language 'xx-'" in result.stderr
+    assert not (project / "handoff").exists() and not (project / "review").exists()

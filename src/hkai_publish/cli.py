@@ -337,17 +337,10 @@ def handoff_group(ctx: click.Context, project: Path, tags: tuple[str, ...], out_
     if ctx.invoked_subcommand is not None:
         return
     with _user_errors():
-        config = load_config(project)
-        try:
-            locales = [parse_locale(tag) for tag in tags]
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--locale") from None
-        if unknown := [loc.tag for loc in locales if loc not in i18n.translated_locales(config)]:
-            raise click.BadParameter(f"{', '.join(unknown)} is not a translated language of this publication",
-                                     param_hint="--locale")
+        config, locales = _translated_languages(project, tags)
         out = out_dir or config.project_dir / "handoff"
         check_out_dir(config, out)
-        outputs = make_handoff(config, locales or None, as_zip, profile)
+        outputs = make_handoff(config, locales, as_zip, profile)
         write_outputs(out, outputs)
     for output in outputs:
         if output.path.endswith((".zip", "README.md")):
@@ -394,7 +387,7 @@ def review_group(ctx: click.Context, project: Path, tags: tuple[str, ...], out_d
     if ctx.invoked_subcommand is not None:
         return
     with _user_errors():
-        config, locales = _review_languages(project, tags)
+        config, locales = _translated_languages(project, tags)
         out = out_dir or config.project_dir / "review"
         check_out_dir(config, out)
         outputs = []
@@ -419,7 +412,7 @@ def review_import_command(ctx: click.Context, sheet: Path, tags: tuple[str, ...]
     """Print each comment of a filled-in review sheet (review/<folder>/comments.csv) as
     `path:line: [review] comment`, at the block's line in the translation (or the original)."""
     with _user_errors():
-        config, locales = _review_languages(project or ctx.obj["project"], tags)
+        config, locales = _translated_languages(project or ctx.obj["project"], tags)
         pages = [page for _, found in _reviewed(config, locales, checks=False) for page in found]
         problems = review.read_comments(sheet, pages)
     comments = [p for p in problems if p.check_id == "review"]
@@ -430,7 +423,9 @@ def review_import_command(ctx: click.Context, sheet: Path, tags: tuple[str, ...]
         sys.exit(1)
 
 
-def _review_languages(project: Path, tags: tuple[str, ...]):
+def _translated_languages(project: Path, tags: tuple[str, ...]):
+    """The project's settings and the --locale languages (default: every translated one), each
+    checked to be a translated language of the publication."""
     config = load_config(project)
     try:
         locales = [parse_locale(tag) for tag in tags] or list(i18n.translated_locales(config))
