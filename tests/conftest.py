@@ -227,6 +227,31 @@ def parse_xml(path: Path) -> etree._Element:
     return etree.fromstring(path.read_bytes())
 
 
+SCHEMAS = Path(__file__).parent / "data" / "schemas"
+
+
+def _xliff_schema(name: str) -> etree.XMLSchema:
+    """An OASIS XLIFF 1.2 schema, its xml.xsd import pointed at the copy beside it."""
+    text = (SCHEMAS / name).read_bytes().replace(b"http://www.w3.org/2001/xml.xsd", b"xml.xsd")
+    return etree.XMLSchema(etree.fromstring(text, base_url=str(SCHEMAS / name)))
+
+
+def handoff_schema_errors(path: Path) -> list[str]:
+    """What the official schemas say of a hand-off file: an XLIFF against OASIS XLIFF 1.2 strict
+    and transitional, a TMX against the TMX 1.4 DTD. Empty when valid."""
+    tree = etree.parse(str(path))
+    if path.suffix == ".tmx":
+        dtd = etree.DTD(str(SCHEMAS / "tmx14.dtd"))
+        dtd.validate(tree)
+        return [f"{path.name}:{e.line}: {e.message}" for e in dtd.error_log]
+    errors = []
+    for name in ("xliff-core-1.2-strict.xsd", "xliff-core-1.2-transitional.xsd"):
+        schema = _xliff_schema(name)
+        schema.validate(tree)
+        errors += [f"{path.name}:{e.line}: {name}: {e.message}" for e in schema.error_log]
+    return errors
+
+
 def git(project: Path, *args: str) -> str:
     """Run git in a test project (a repository of its own, with a fixed author)."""
     result = subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", *args],

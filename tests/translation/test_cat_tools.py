@@ -12,14 +12,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from lxml import etree
 from translate.storage.po import pofile
 from translate.storage.tmx import tmxfile
 from translate.storage.xliff import xlifffile
 
-from conftest import commit_all, run_cli, write
+from conftest import commit_all, handoff_schema_errors, run_cli, write
 
-SCHEMAS = Path(__file__).parents[1] / "data/schemas"
 XLIFF = "{urn:oasis:names:tc:xliff:document:1.2}"
 
 GUIDE_EN = """\
@@ -134,17 +132,8 @@ def hand_off(project: Path, profile: str) -> Path:
     assert result.returncode == 0, result.stderr
     folder = project / "handoff/zh-hant"
     for path in (folder / "xliff").iterdir():
-        assert schema_errors(path) == [], path
+        assert handoff_schema_errors(path) == [], path
     return folder
-
-
-def schema_errors(path: Path) -> list[str]:
-    """What the OASIS XLIFF 1.2 strict schema says of a file (context-group names aside: their
-    uniqueness is the schema tests' business, in test_handoff)."""
-    text = (SCHEMAS / "xliff-core-1.2-strict.xsd").read_bytes().replace(b"http://www.w3.org/2001/xml.xsd", b"xml.xsd")
-    schema = etree.XMLSchema(etree.fromstring(text, base_url=str(SCHEMAS / "xliff-core-1.2-strict.xsd")))
-    schema.validate(etree.parse(str(path)))
-    return [f"{e.line}: {e.message}" for e in schema.error_log if "context-group" not in e.message]
 
 
 def units(path: Path) -> dict:
@@ -207,7 +196,7 @@ def test_po_round_trip_through_translate_toolkit_changes_one_block(outdated, tmp
                 unit.target = translations[unit.source]
         po.write_bytes(bytes(catalogue))
         toolkit("pomerge", "-t", folder / f"xliff/{name}.xlf", "-i", po, "-o", returned / f"{name}.xlf")
-        assert schema_errors(returned / f"{name}.xlf") == []
+        assert handoff_schema_errors(returned / f"{name}.xlf") == []
     result = run_cli("handoff", "import", str(returned / "guide.xlf"), str(returned / "extra.xlf"), cwd=outdated)
     assert result.returncode == 0, result.stderr
     assert_one_block_changed(outdated, before)
@@ -308,7 +297,7 @@ def test_omegat_translates_the_omegat_handoff_and_it_imports_as_one_block(outdat
     translator_memory(project, {CHANGED_EN: CHANGED_ZH, **EXTRA_ZH})
     assert console_translate(project) == {"guide.xlf": (len(guide), 0), "extra.xlf": (len(extra), 0)}
     for name in ("guide", "extra"):
-        assert schema_errors(project / f"target/{name}.xlf") == []
+        assert handoff_schema_errors(project / f"target/{name}.xlf") == []
     result = run_cli("handoff", "import", str(project / "target/guide.xlf"), str(project / "target/extra.xlf"),
                      cwd=outdated)
     assert result.returncode == 0, result.stderr

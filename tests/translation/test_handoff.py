@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 from translate.storage.tmx import tmxfile
 from translate.storage.xliff import xlifffile
 
-from conftest import commit_all, parse_html, run_cli, write
+from conftest import commit_all, handoff_schema_errors, parse_html, parse_xml, run_cli, write
 from hkai_publish.translation.handoff_import import untranslated
 from hkai_publish.translation.segments import count_words, join_body, split_body
 from hkai_publish.sources.content import Document
@@ -166,6 +166,20 @@ def test_outdated_page_keeps_unchanged_translations_and_offers_the_old_one(hande
     assert ethics["title"].target == "倫理考量"
     heading = next(u for u in ethics.values() if u.source == "Data privacy")
     assert heading.target == "數據私隱" and heading.xmlelement.find("{*}target").get("state-qualifier") == "exact-match"
+
+
+def test_every_handoff_file_is_valid_for_its_official_schema(handed_off):
+    """Every XLIFF against OASIS XLIFF 1.2 strict and transitional (each <context-group> named
+    uniquely in its file), the memory against the TMX 1.4 DTD, in both profiles."""
+    for profile in ("generic", "omegat"):
+        assert run_cli("handoff", "--for", profile, "--project", str(handed_off)).returncode == 0
+        folder = handed_off / "handoff/zh-hant"
+        files = sorted((folder / "xliff").glob("*.xlf")) + [folder / "memory.tmx"]
+        assert len(files) == 3
+        for path in files:
+            assert handoff_schema_errors(path) == [], (profile, path)
+        names = [g.get("name") for g in parse_xml(folder / "xliff/extra.xlf").iter("{*}context-group")]
+        assert len(names) == 10 and len(set(names)) == 10 and "" not in names
 
 
 def test_handoff_memory_catalogue_and_summary(handed_off):

@@ -160,7 +160,10 @@ def make_xliff(config: Config, task: Task, profile: str = "generic", termbase: T
         unit = store.UnitClass(segment.text)
         unit.setid(segment.id)
         store.addunit(unit)
-        unit.addlocation(f"{name}:{segment.line}")
+        # The schema wants every <context-group> name unique in its <file> (translate-toolkit's
+        # addlocation leaves it empty): the unit's id makes it so.
+        unit.createcontextgroup(f"location-{segment.id}", [("sourcefile", name), ("linenumber", str(segment.line))],
+                                "location")
         where = f" under the heading “{segment.heading}”" if segment.heading and segment.kind != "heading" else ""
         unit.addnote(f"{KIND_NAMES[segment.kind]} on page {task.entry.key} (“{original.title}”){where}.",
                      origin="hkai-publish")
