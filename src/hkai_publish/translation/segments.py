@@ -100,6 +100,8 @@ def split_body(body: str, first_line: int = 1, head: Sequence[Segment] = ()) -> 
 class _Parts:
     def __init__(self, head: list[Segment]):
         self.segments = head
+        self.numbered = sum(1 for s in head if s.id.isdigit())
+        """How many body segments (numbered ones) so far: the next one's number is one more."""
         self.skeleton: list[str | int] = []
         self.heading = ""
         self.in_list = False
@@ -126,7 +128,8 @@ class _Parts:
             return
         if kind == "heading":
             self.heading = text
-        number = sum(1 for s in self.segments if s.id.isdigit()) + 1
+        self.numbered += 1
+        number = self.numbered
         self.skeleton.append(number)
         self.segments.append(Segment(str(number), kind, text, line, self.heading, span))
 
@@ -141,7 +144,7 @@ def _block(lines: list[str], i: int, first_line: int, parts: _Parts) -> int:
         end = next((j for j in range(i + 1, len(lines)) if CODE_BLOCK_END.match(lines[j])), len(lines) - 1)
         parts.literal("".join(lines[i:end + 1]))
         return end + 1
-    if component := _component_line(line, number, parts):
+    if component := _component_line(line, number, parts, parts.offsets[i]):
         return i + component
     if fence := (ANY_FENCE if parts.in_component or parts.in_list else FENCE).match(line):
         end = next((j for j in range(i + 1, len(lines)) if lines[j].strip().startswith(fence.group(1))), len(lines) - 1)
@@ -163,8 +166,9 @@ def _block(lines: list[str], i: int, first_line: int, parts: _Parts) -> int:
     return _paragraph(lines, i, first_line, parts)
 
 
-def _component_line(line: str, number: int, parts: _Parts) -> int:
-    """1 if the line is a component's mark (its title or tab label a segment), else 0."""
+def _component_line(line: str, number: int, parts: _Parts, start: int) -> int:
+    """1 if the line is a component's mark (its title or tab label a segment, with its span from
+    `start`, where the line begins in the body), else 0."""
     text = line.rstrip("\n")
     if parts.admonition and text.strip() and not text.startswith((" ", "\t")):
         parts.admonition = False  # an admonition ends at its first line not indented
@@ -179,7 +183,7 @@ def _component_line(line: str, number: int, parts: _Parts) -> int:
             parts.tabs = max(0, parts.tabs - 1)
         if label := TAB_LABEL.match(text):
             parts.literal(label.group(1))
-            parts.text("label", label.group(2), number)
+            parts.text("label", label.group(2), number, (start + label.start(2), start + label.end(2)))
             parts.literal(label.group(3) + line[len(text):])
         else:
             parts.literal(line)
@@ -188,7 +192,7 @@ def _component_line(line: str, number: int, parts: _Parts) -> int:
         if found := pattern.match(text):
             parts.admonition = parts.admonition or pattern is ADMONITION
             parts.literal(found.group(1))
-            parts.text("label", found.group(2), number)
+            parts.text("label", found.group(2), number, (start + found.start(2), start + found.end(2)))
             parts.literal(found.group(3) + line[len(text):])
             return 1
     return 0
@@ -349,11 +353,16 @@ def _pieces(body: str, split: Split) -> list[tuple[tuple[str, str], str]]:
     """The body as keys (a block's text, or a line of the markup between blocks, normalised) and
     the source as written."""
     numbered = {s.id: s for s in split.segments}
-    starts = [numbered[str(part)].span[0] if isinstance(part, int) else None for part in split.skeleton]
+    # Where the next segment after each part of the skeleton starts (the body's end after the last).
+    next_start, start = [0] * len(split.skeleton), len(body)
+    for index in range(len(split.skeleton) - 1, -1, -1):
+        next_start[index] = start
+        if isinstance(split.skeleton[index], int):
+            start = numbered[str(split.skeleton[index])].span[0]
     pieces, at = [], 0
     for index, part in enumerate(split.skeleton):
         if isinstance(part, str):
-            end = next((s for s in starts[index + 1:] if s is not None), len(body))
+            end = next_start[index]
             pieces += _markup_lines(part, body[at:end])
             at = end
         else:
