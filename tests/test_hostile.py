@@ -131,6 +131,34 @@ def test_an_unreadable_source_is_a_located_error(tmp_path, monkeypatch, what):
 
 
 # ---- Signals --------------------------------------------------------------------------------------
+FORKED_CHILD_GETS_SIGTERM = """
+import os, signal
+from hkai_publish import cli
+cli._BUILD_PID = os.getpid()
+signal.signal(signal.SIGTERM, cli._interrupt)
+pid = os.fork()
+if pid == 0:
+    try:
+        os.kill(os.getpid(), signal.SIGTERM)
+        sum(range(100000))
+    except BaseException:
+        pass  # as an at-fork hook does with an exception: printed, and the child goes on
+    print("still running", flush=True)
+    os._exit(0)
+_, status = os.waitpid(pid, 0)
+print("exit", os.waitstatus_to_exitcode(status))
+"""
+
+
+def test_a_worker_stopped_as_it_starts_ends_at_once():
+    # The pool forks workers all along (each takes one chunk); one stopped before it resets
+    # SIGTERM used to go on waiting for work, and the build waited for it for ever.
+    result = subprocess.run([sys.executable, "-c", FORKED_CHILD_GETS_SIGTERM], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["exit", str(128 + signal.SIGTERM)]
+
+
 def test_sigterm_stops_a_build_as_ctrl_c_does(tmp_path):
     pages = {f"p{i:03}.md": f"---\ntitle: Page {i}\norder: {i + 3}\n---\n\n" + ("Some text here. " * 100 + "\n\n") * 20
              for i in range(150)}

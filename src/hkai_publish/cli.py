@@ -8,6 +8,7 @@ import errno
 import gc
 import json
 import logging
+import os
 import signal
 import sys
 import time
@@ -489,7 +490,16 @@ def terms_import_command(ctx: click.Context, file: Path, project: Path | None) -
     click.echo(f"{display_path(path)}: {count} concepts{'' if changed else ' (unchanged)'}", err=True)
 
 
+_BUILD_PID = os.getpid()
+"""The process that runs the command; a process forked from it (a page worker) is not."""
+
+
 def _interrupt(signum, frame) -> None:
+    if os.getpid() != _BUILD_PID:
+        # A worker forked a moment ago, before it set SIGTERM back to the default (workers.py):
+        # an exception here may be raised inside an at-fork hook, which only prints it, and the
+        # worker would then wait for work for ever while the build waits for it to end.
+        os._exit(128 + signum)
     raise KeyboardInterrupt
 
 
@@ -500,6 +510,8 @@ def main() -> None:
     gc.set_threshold(20_000, 10, 10)
     # `kill`, a service manager or a CI runner's cancel stops a build as Ctrl-C does: the render
     # folder removed, the workers stopped, "Aborted!", and the last good build untouched.
+    global _BUILD_PID
+    _BUILD_PID = os.getpid()
     signal.signal(signal.SIGTERM, _interrupt)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:

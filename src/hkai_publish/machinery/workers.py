@@ -54,6 +54,11 @@ def run_tasks(task: Task, state: Any, items: Sequence[Item], jobs: int, min_item
     try:
         with context.Pool(jobs, _start_worker, (task, state), maxtasksperchild=1) as pool:
             outcomes = pool.map(_run_chunk, chunks, chunksize=1)
+            # Done, the workers are told to end and waited for. Leaving the block instead would
+            # terminate them with SIGTERM, among them one the pool may have forked a moment ago
+            # to replace a finished worker (see cli._interrupt).
+            pool.close()
+            pool.join()
     finally:
         gc.unfreeze()
     results: list[Result] = []
