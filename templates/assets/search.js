@@ -27,6 +27,11 @@
       pagefind ??= import(bundle + "pagefind.js").then(async (module) => {
         await module.options({ excerptLength: onPage ? 40 : 24 });
         module.init();
+        // A large edition's index is in shards (see editions/search.py): the others join the first.
+        // Each is named by its path, as the first is, so that its results' addresses are paths too
+        // (Pagefind takes a shard's base address from the part of its own before /pagefind/).
+        const shards = await fetch(bundle + "shards.json").then((r) => (r.ok ? r.json() : []), () => []);
+        for (const shard of shards) await module.mergeIndex(new URL(shard, bundle).pathname);
         return module;
       });
       return pagefind;

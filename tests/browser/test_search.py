@@ -4,9 +4,11 @@ fallback pages marked, and without JavaScript a link to a page that says search 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from conftest import write_project
+from conftest import CONFIG, write_project
 
 from .conftest import ARTIFACTS, Visit, build_site, serve_static
 from .test_accessibility import axe_violations
@@ -108,6 +110,20 @@ def search_url(tmp_path_factory):
                                         "glossary.md": GLOSSARY_EN},
                             zh={"government.md": GOVERNMENT_ZH, "ethics.md": ETHICS_ZH})
     with serve_static(build_site(project, folder / "build")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def sharded_url(tmp_path_factory):
+    """The same pages with an index in shards of one page (see editions/search.py)."""
+    folder = tmp_path_factory.mktemp("sharded-site")
+    project = write_project(folder, en={"government.md": GOVERNMENT_EN, "ethics.md": ETHICS_EN,
+                                        "glossary.md": GLOSSARY_EN},
+                            zh={"government.md": GOVERNMENT_ZH, "ethics.md": ETHICS_ZH},
+                            config=CONFIG + "search_shard_pages = 1\n")
+    site = build_site(project, folder / "build")
+    assert len(json.loads((site / "en/pagefind/shards.json").read_text())) >= 2  # three shards or more
+    with serve_static(site) as url:
         yield url
 
 
@@ -256,3 +272,19 @@ def _screenshot(name: str):
     folder = ARTIFACTS / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return folder / name
+
+
+def test_an_index_in_shards_finds_the_pages_of_every_shard(context, sharded_url, search_url):
+    for edition, query in (("en/", "privacy"), ("en/", "ASTRI"), ("en/", "machine learning"),
+                           ("zh-hant/", "人工智能"), ("zh-hant/", "私隱"), ("zh-hant/", "machine learning")):
+        visit = Visit(context, sharded_url + edition)
+        sharded = search(visit, query)
+        assert visit.problems == []
+        whole = search(Visit(context, search_url + edition), query)
+        # The pages one index finds come first, at the same addresses (each server's own part
+        # aside). A shard without the word may add weaker matches below them: Pagefind, finding
+        # no word in an index, matches the longest prefix of it that the index has (ASTRI → a).
+        strip = lambda results, url: [(r["title"], r["href"].replace(url.split("://", 1)[1].partition("/")[2], ""))  # noqa: E731
+                                      for r in results]
+        found = strip(sharded, sharded_url)
+        assert whole and sorted(found[:len(whole)]) == sorted(strip(whole, search_url)), (edition, query, found)

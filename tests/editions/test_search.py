@@ -133,3 +133,69 @@ def test_a_pagefind_failure_is_a_clear_error_and_leaves_the_last_build(make_proj
     assert "search: Pagefind could not index the English edition: Error: something went wrong (exit 3)" in result.stderr
     assert "Traceback" not in result.stderr
     assert page.read_bytes() == before
+
+
+def numbered_pages(count: int, word: str = "page") -> dict[str, str]:
+    return {f"topic-{n:02}.md": f"---\ntitle: Topic {n}\norder: {n + 10}\n---\n\nA {word} about topic{n}word.\n"
+            for n in range(count)}
+
+
+def test_a_large_edition_is_indexed_in_shards_and_an_edit_indexes_one_again(make_project, tmp_path):
+    from hkai_publish.sources.config import load_config
+    from conftest import CONFIG
+
+    # 2 + 14 English pages at 4 a shard: four shards; the Chinese edition's 2 + 14 (14 of them
+    # fallbacks, which are indexed too) likewise.
+    project = make_project(en=numbered_pages(14), config=CONFIG + "search_shard_pages = 4\n")
+    assert load_config(project).search_shard_pages == 4
+    env, log = counting_pagefind(tmp_path)
+    build = lambda: run_cli("build", "--project", str(project), "--only", "site", env=env)  # noqa: E731
+    result = build()
+    assert result.returncode == 0, result.stderr
+    site = project / "build/site"
+    assert len(runs(log)) == 8
+    for folder, language in (("en", "en-hk"), ("zh-hant", "zh-hant-hk")):
+        bundle = site / folder / "pagefind"
+        listed = json.loads((bundle / "shards.json").read_text())
+        assert listed == ["shard-1/", "shard-2/", "shard-3/"]
+        counts = [json.loads((bundle / shard / "pagefind-entry.json").read_text())["languages"][language]["page_count"]
+                  for shard in ["", *listed]]
+        assert sum(counts) == 16 and all(counts)
+        for shard in listed:  # the first shard's script and worker load the others
+            files = {p.name for p in (bundle / shard).iterdir()}
+            assert "pagefind.js" not in files and "pagefind-worker.js" not in files
+            assert any(name.startswith("wasm.") for name in files)
+        assert (bundle / "pagefind.js").exists()
+    before = {folder: index_files(site, folder) for folder in ("en", "zh-hant")}
+
+    # One English page edited: its shard only is indexed again in each edition (the Chinese one
+    # shows it as a fallback); the other shards are the files they were.
+    page = project / "content/en/topic-03.md"
+    page.write_text(page.read_text().replace("A page", "A zebracrossing page"))
+    assert build().returncode == 0
+    assert len(runs(log)) == 10
+    after = {folder: index_files(site, folder) for folder in ("en", "zh-hant")}
+    for folder in ("en", "zh-hant"):
+        changed = {name.split("/")[0] if name.startswith("shard-") else "first"
+                   for name, _ in set(after[folder].items()) ^ set(before[folder].items())}
+        assert len(changed) == 1, (folder, changed)
+
+    # Fewer pages than a shard holds: one bundle again, the shards' folders gone.
+    config = project / "pyproject.toml"
+    config.write_text(config.read_text().replace("search_shard_pages = 4", "search_shard_pages = 500"))
+    assert build().returncode == 0
+    assert json.loads((site / "en/pagefind/shards.json").read_text()) == []
+    assert not list((site / "en/pagefind").glob("shard-*"))
+    entry = json.loads((site / "en/pagefind/pagefind-entry.json").read_text())
+    assert entry["languages"]["en-hk"]["page_count"] == 16
+
+
+def test_search_shard_pages_is_checked(tmp_path):
+    from conftest import CONFIG, write_project
+
+    for value, message in (("0", "from 1 to 1000000"), ("true", "must be a whole number, got bool"),
+                           ('"4"', "must be a whole number, got str")):
+        project = write_project(tmp_path / value.strip('"'), config=CONFIG + f"search_shard_pages = {value}\n")
+        result = run_cli("build", "--project", str(project), "--only", "site")
+        assert result.returncode == 1
+        assert "pyproject.toml:6: " in result.stderr and message in result.stderr, result.stderr

@@ -22,6 +22,7 @@ ESM = re.compile(r"^(?:import|export)\s.*$")
 IMPORT_NAMES = re.compile(r"^import\s+(?:\{([^}]*)\}|(\w+))")
 # A JSX element: a capitalised name with a lower-case letter in it (`<DATADIR>` is a placeholder).
 TAG = re.compile(r"<(/?)([A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9.]*)((?:\s+[^<>]*?)?)\s*(/?)>")
+ANY_TAG = re.compile(r"</?[A-Z]")
 TAG_START = re.compile(r"<([A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9.]*)(?=\s|$)")
 ATTRIBUTE = re.compile(r"""([\w-]+)(?:=(?:"([^"]*)"|'([^']*)'|\{["'`]([^"'`]*)["'`]\}))?""")
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
@@ -38,6 +39,8 @@ class Component:
 
 def unknown_components(body: str) -> list[Component]:
     """Each unknown component tag of a body, once, at its first line."""
+    if not ANY_TAG.search(body):
+        return []  # most pages: a rebuild checks every page, and reading each line was 0.7 s at 2000
     found: dict[str, int] = {}
     for number, line in prose_lines(body.split("\n")):
         for match in TAG.finditer(CODE_SPAN.sub(_blank, line)):

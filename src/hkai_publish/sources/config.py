@@ -62,6 +62,9 @@ class Config:
     GitHub, Docusaurus and VitePress make them (`a---b`)."""
     front_matter_keys: tuple[str, ...] = ()
     """Front matter keys this project uses for its own purposes: never reported as misspelt."""
+    search_shard_pages: int = 250
+    """Pages per shard of an edition's search index, at most on average: a one-page edit indexes
+    only its shard again (see editions/search.py)."""
 
     @property
     def locales(self) -> tuple[Locale, ...]:
@@ -101,7 +104,8 @@ _TYPES = {"title": str, "subtitle": str, "author": str, "description": str, "key
           "allow_raw_html": bool, "allow_cjk_in_english": list, "term_first_use": str, "publisher": str,
           "copyright": str, "license": str, "contact": str, "disclaimer": str, "cover_image": str,
           "chapters": str, "print_ready": bool,
-          "heading_ids": str, "front_matter_keys": list}
+          "heading_ids": str, "front_matter_keys": list, "search_shard_pages": int}
+_TYPE_NAMES = {str: "a string", bool: "true or false", list: "a list", int: "a whole number"}
 FIRST_USE = ("page", "edition", "off")
 HEADING_IDS = ("python-markdown", "github")
 
@@ -129,9 +133,9 @@ def load_config(project_dir: Path) -> Config:
             hint = difflib.get_close_matches(attr, list(_TYPES), n=1)
             suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
             raise ConfigError(f"unknown key {key!r} in [{SECTION}]{suggestion}", path, line_of_setting(text, key))
-        if not isinstance(value, _TYPES[attr]):
-            expected = _TYPES[attr].__name__
-            raise ConfigError(f"{key!r} must be a {expected}, got {type(value).__name__}", path,
+        if not isinstance(value, _TYPES[attr]) or (_TYPES[attr] is int and isinstance(value, bool)):
+            expected = _TYPE_NAMES[_TYPES[attr]]
+            raise ConfigError(f"{key!r} must be {expected}, got {type(value).__name__}", path,
                               line_of_setting(text, key))
         if isinstance(value, list) and not all(isinstance(item, str) for item in value):
             wrong = next(item for item in value if not isinstance(item, str))
@@ -180,6 +184,9 @@ def _validated(config: Config, path: Path, text: str) -> Config:
     if config.heading_ids not in HEADING_IDS:
         raise ConfigError(f"heading_ids must be one of {', '.join(map(repr, HEADING_IDS))}, got {config.heading_ids!r}",
                           path, line_of_setting(text, "heading_ids"))
+    if not 1 <= config.search_shard_pages <= 1_000_000:
+        raise ConfigError(f"search_shard_pages must be a whole number from 1 to 1000000, got {config.search_shard_pages}",
+                          path, line_of_setting(text, "search_shard_pages"))
     if not config.base_url.endswith("/"):
         config = replace(config, base_url=config.base_url + "/")
     return config
