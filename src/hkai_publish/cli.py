@@ -82,6 +82,11 @@ def build_command(project: Path, out_dir: Path | None, strict: bool, only: str |
     built += [f"{counted(pdfs, 'PDF edition')} ({counted(result.pdf_pages, 'page')})"] if only != "site" else []
     click.echo(f"Built {' and '.join(built)} into {out_dir or project / 'build'} "
                f"in {time.perf_counter() - started:.2f} s", err=True)
+    if only != "pdf" and not any(o.path == "site/robots.txt" for o in result.outputs):
+        base_url = load_config(project).base_url
+        click.echo(f"No robots.txt: crawlers read it only at a host's root, and base_url ({base_url}) is "
+                   f"below it. Give them the sitemap from the host's robots.txt: Sitemap: {base_url}sitemap.xml",
+                   err=True)
 
 
 @cli.command("check")

@@ -131,7 +131,46 @@ def test_sitemap_lists_every_page_with_its_alternates(site):
     assert alternates == {"en-HK": BASE + "en/ethics/", "zh-Hant-HK": BASE + "zh-hant/ethics/",
                           "x-default": BASE + "en/ethics/"}
     assert urls[BASE + "en/ethics/"].findtext("s:lastmod", namespaces=SITEMAP) == "2026-11-30"
-    assert (site / "robots.txt").read_text().endswith(f"Sitemap: {BASE}sitemap.xml\n")
+    # Below the host's root (/hkai/) no crawler reads a robots.txt: none is written (the build
+    # says where the sitemap is instead; see test_robots_txt_only_at_a_hosts_root).
+    assert not (site / "robots.txt").exists()
+
+
+def test_edition_homes_have_reciprocal_hreflang(site):
+    homes = {"en-HK": BASE + "en/", "zh-Hant-HK": BASE + "zh-hant/", "x-default": BASE}
+    for folder in ("en", "zh-hant"):
+        doc = parse_html(site / folder / "index.html")
+        assert _alternates(doc) == homes
+        assert doc.xpath('//link[@rel="canonical"]/@href') == [BASE + folder + "/"]
+
+
+def test_not_found_pages_are_noindex_without_a_canonical(site):
+    for folder in ("en", "zh-hant"):
+        doc = parse_html(site / folder / "404.html")
+        assert doc.xpath('//link[@rel="canonical"]') == []
+        assert doc.xpath('//meta[@name="robots"]/@content') == ["noindex"]
+    assert parse_html(site / "en/ethics/index.html").xpath('//meta[@name="robots"]') == []
+
+
+def test_what_only_the_pdf_uses_is_not_deployed(site):
+    assets = {p.name for p in (site / "assets").iterdir()}
+    assert {"style.css", "code.css", "site.js", "search.js", "favicon.svg"} <= assets
+    assert "print.css" not in assets and "cover-harbour.svg" not in assets
+
+
+def test_robots_txt_only_at_a_hosts_root(tmp_path):
+    from conftest import CONFIG
+
+    below = write_project(tmp_path / "below")
+    result = run_cli("build", "--project", str(below), "--only", "site")
+    assert result.returncode == 0, result.stderr
+    assert f"Sitemap: {BASE}sitemap.xml" in result.stderr and "No robots.txt" in result.stderr
+    root = write_project(tmp_path / "root", config=CONFIG.replace(BASE, "https://ai.example.hk/"))
+    result = run_cli("build", "--project", str(root), "--only", "site")
+    assert result.returncode == 0, result.stderr
+    assert "robots.txt" not in result.stderr
+    assert (root / "build/site/robots.txt").read_text() == \
+        "User-agent: *\nAllow: /\nSitemap: https://ai.example.hk/sitemap.xml\n"
 
 
 def test_missing_translation_falls_back_to_the_original_with_a_notice(built):
@@ -141,7 +180,9 @@ def test_missing_translation_falls_back_to_the_original_with_a_notice(built):
     assert doc.xpath("//article/@lang") == ["en-HK"]
     assert "本頁尚未有中文版本" in doc.xpath('string(//p[@class="notice"])')
     assert "zh-Hant-HK" not in _alternates(parse_html(site / "en/ethics/index.html"))
-    assert "zh-Hant-HK" not in _alternates(doc)
+    # The original under the Chinese address: no alternate of anything, its canonical the original.
+    assert _alternates(doc) == {}
+    assert doc.xpath('//link[@rel="canonical"]/@href') == [BASE + "en/ethics/"]
     sitemap = (site / "sitemap.xml").read_text()
     assert BASE + "zh-hant/ethics/" not in sitemap
 

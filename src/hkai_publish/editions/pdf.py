@@ -29,7 +29,7 @@ from hkai_publish.markdown.highlight import stylesheet as code_stylesheet
 from hkai_publish.markdown.renderer import Heading
 from hkai_publish.editions.edition import EMOJI, MONO, Edition, OtherTitle, Resource, Section, with_symbols  # noqa: F401 (re-exported)
 from hkai_publish.editions.pages import TreeNode, nest, place_in_tree
-from hkai_publish.editions.site import Page, _render, make_environment
+from hkai_publish.editions.site import PRINT_COVER, PRINT_STYLESHEET, Page, _render, make_environment
 from hkai_publish.machinery.files import Output
 from hkai_publish.machinery.workers import run_tasks
 
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TEMPLATE = "print.html"
-STYLESHEET = Path("assets/print.css")
+STYLESHEET = Path(PRINT_STYLESHEET)
 # PDF/UA-1: tagged structure, /Lang, DisplayDocTitle and XMP identification, all from WeasyPrint.
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_identifier": True}
 @dataclass(frozen=True, slots=True)
@@ -88,7 +88,7 @@ def other_titles(config: Config, locale: Locale, catalogs: Mapping[str, LoadedCa
     return tuple(found)
 
 
-DEFAULT_COVER = Path("assets/cover-harbour.svg")
+DEFAULT_COVER = Path(PRINT_COVER)
 """The cover art when the publication names none: Victoria Harbour's skyline, in templates/."""
 
 

@@ -173,8 +173,10 @@ def render_site(config: Config, pages: list[Page], catalogs: Mapping[str, Loaded
         context["sections"] = book.by_locale[locale.tag]
         context["contents"] = nest([(p, item.title, item.trail, item.folder) for p, item in
                                     zip(book.by_locale[locale.tag], book.items[locale.tag])], book.labels[locale.tag])
+        context["alternates"] = home_alternates(config)  # each edition's home has the others'
         outputs.append(_render(envs[locale.tag], "index.html", home + "index.html", context))
         not_found = _common_context(config, book, locale, home + "404.html", None, absolute=True)
+        not_found["canonical"] = None  # served at any URL that is not there: no page's address
         outputs.append(_render(envs[locale.tag], "404.html", home + "404.html", not_found))
         if "search.html" in envs[locale.tag].list_templates():  # the page the search box stands for
             search = _common_context(config, book, locale, home + SEARCH_PAGE, None)
@@ -184,7 +186,8 @@ def render_site(config: Config, pages: list[Page], catalogs: Mapping[str, Loaded
     outputs.append(_render(default_env, "root.html", "index.html", root))
     outputs.extend(redirects(config, pages))
     outputs.append(Output("sitemap.xml", sitemap(config, pages).encode("utf-8")))
-    outputs.append(Output("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode()))
+    if at_host_root(config):  # crawlers read /robots.txt only: below a path, nobody reads it
+        outputs.append(Output("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode()))
     outputs.extend(_assets(config, pages))
     return outputs
 
@@ -298,6 +301,17 @@ def redirects(config: Config, pages: list[Page]) -> list[Output]:
     return outputs
 
 
+def at_host_root(config: Config) -> bool:
+    """Whether the site is published at its host's root (`https://example.org/`), where
+    robots.txt is read."""
+    return base_path(config) == "/"
+
+
+def home_alternates(config: Config) -> list[tuple[str, str]]:
+    """(hreflang, URL) of every edition's home, then the language choice as x-default."""
+    return [(loc.tag, config.base_url + page_path(loc)) for loc in config.locales] + [("x-default", config.base_url)]
+
+
 def base_path(config: Config) -> str:
     """The path part of base_url: 404 pages are served from any URL, so they link from the root."""
     return "/" + config.base_url.split("://", 1)[1].partition("/")[2]
@@ -319,6 +333,8 @@ def _page_context(inputs: PageInputs) -> dict[str, Any]:
     context["previous"] = _link(inputs.previous, context["url"])
     context["next"] = _link(inputs.next, context["url"])
     context["alternates"] = list(inputs.alternates)
+    if page.is_fallback:
+        context["canonical"] = inputs.config.base_url + page_path(inputs.config.default_locale, page.entry)
     context["content_lang"] = page.document.locale.tag
     context["original"] = _original_link(inputs.config, page, context["url"])
     return context
@@ -340,6 +356,8 @@ def alternates(config: Config, versions: list[Page], page: Page) -> list[tuple[s
     """(hreflang, absolute URL) of every real language version of the page, then x-default.
     `versions` are the entry's pages; a fallback page (the original shown in place of a missing
     translation) is no alternate."""
+    if page.is_fallback:
+        return []  # the original under another edition's address: its canonical is the original
     versions = [p for p in versions if p.entry.key == page.entry.key and not p.is_fallback]
     links = [(p.locale.tag, config.base_url + p.path) for p in versions]
     default = next((p for p in versions if p.locale == config.default_locale), None)
@@ -353,8 +371,8 @@ def sitemap(config: Config, pages: list[Page]) -> str:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
              'xmlns:xhtml="http://www.w3.org/1999/xhtml">']
-    homes = [(loc.tag, config.base_url + page_path(loc)) for loc in config.locales]
-    groups = [(href, homes + [("x-default", config.base_url)], None) for _, href in homes]
+    homes = home_alternates(config)
+    groups = [(href, homes, None) for _, href in homes[:-1]]
     versions: dict[str, list[Page]] = {}
     for page in pages:
         versions.setdefault(page.entry.key, []).append(page)
@@ -375,6 +393,10 @@ def sitemap(config: Config, pages: list[Page]) -> str:
 
 
 CODE_CSS = "assets/code.css"
+PRINT_STYLESHEET = "assets/print.css"
+"""The PDF editions' stylesheet, in templates/ (editions/pdf.py): no page of the site uses it."""
+PRINT_COVER = "assets/cover-harbour.svg"
+"""The PDF's cover art when the publication names none (editions/pdf.py), likewise."""
 
 
 def _assets(config: Config, pages: list[Page]) -> list[Output]:
@@ -382,9 +404,14 @@ def _assets(config: Config, pages: list[Page]) -> list[Output]:
     page's local images beside it."""
     outputs = [Output(CODE_CSS, code_stylesheet().encode("utf-8"))]
     assets = config.templates_dir / "assets"
+    print_only = {config.templates_dir / PRINT_STYLESHEET, config.templates_dir / PRINT_COVER}
+    if config.cover_image:
+        print_only.add(config.project_dir / config.cover_image)
+    print_only = {path.resolve() for path in print_only}
     if assets.is_dir():
         for path in sorted(assets.rglob("*")):
-            if path.is_file() and path.resolve().is_relative_to(config.project_dir.resolve()):
+            if (path.is_file() and path.resolve().is_relative_to(config.project_dir.resolve())
+                    and path.resolve() not in print_only):
                 outputs.append(Output("assets/" + path.relative_to(assets).as_posix(), path.read_bytes()))
     seen = set()
     for page in pages:
