@@ -176,3 +176,16 @@ def test_sigterm_stops_a_build_as_ctrl_c_does(tmp_path):
     assert stderr.strip().endswith("Aborted!")
     assert snapshot(project / "build") == before
     assert not [p.name for p in project.iterdir() if p.name.startswith(".build.") and p.name != ".build.lock"]
+
+
+def test_a_stylesheet_that_reads_outside_the_publication_is_named_at_its_line(tmp_path):
+    project = write_project(tmp_path)
+    style = project / "templates/assets/print.css"
+    text = style.read_text(encoding="utf-8") + "\nbody { background: url(file:///etc/hostname); }\n"
+    style.write_text(text, encoding="utf-8")
+    result = run_cli("build", "--only", "pdf", cwd=project)
+    assert result.returncode == 1
+    line = text.count("\n")
+    assert result.stderr.startswith(f"templates/assets/print.css:{line}: [pdf-fetch] refused to read "
+                                    "'file:///etc/hostname': outside the publication"), result.stderr
+    assert "Traceback" not in result.stderr

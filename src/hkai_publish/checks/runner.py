@@ -19,6 +19,7 @@ import functools
 import posixpath
 import re
 import sys
+from html import unescape as html_unescape
 from urllib.parse import unquote
 from collections import Counter
 from dataclasses import dataclass
@@ -98,10 +99,16 @@ def _anchor_hint(config: Config, fragment: str, known: set[str], target: Page) -
     return f" (did you mean {'#' + near[0]!r}?)" if near else ""
 
 
+URL_IGNORED = re.compile(r"[\t\n\r]")
+"""What a browser drops from anywhere in a URL before reading it (the WHATWG URL standard)."""
+
+
 def _local_links(page: Page, table: LinkTable | None = None) -> Iterable[tuple[int, str, str, str, str]]:
     """(source line, href, "page" or "file", the entry key or output path it names, fragment) of
     each link in a page that stays within the publication; a link within the page names its own entry."""
     for href, line in zip(page.rendered.links, _occurrence_lines(page.document, page.rendered.links)):
+        if "&" in href:  # as a browser reads it: `&#106;avascript:` is a javascript: URL, not a page "&"
+            href = URL_IGNORED.sub("", html_unescape(href))  # and `java&#x09;script:` too
         target, _, fragment = href.partition("#")
         target = target.partition("?")[0]
         if not target:
@@ -283,16 +290,31 @@ def check_titles(config: Config, pages: list[Page], outputs: list[Output]) -> It
 
 
 def check_output_paths(config: Config, pages: list[Page], outputs: list[Output]) -> Iterable[Problem]:
-    """Two outputs at one path: one would silently overwrite the other."""
+    """Two outputs at one path: one would silently overwrite the other; nor may two paths differ
+    only in case."""
     counts = Counter(o.path for o in outputs)
+
+    def claimant(paths: list[str]) -> tuple[Document | None, int | None]:
+        """The page (and line) that asks last for one of `paths`: an image it shows, or itself."""
+        images = [(p.document, p.document.line_of(src)) for p in _sources(pages)
+                  for src, _ in p.rendered.images if _site_path(p.path, src) in paths]
+        pages_there = [(p.document, 1) for p in pages if "site/" + p.output_path in paths]
+        return (images or pages_there or [(None, None)])[-1]
+
     for path, count in counts.items():
         if count > 1:
-            images = [(p.document, p.document.line_of(src)) for p in _sources(pages)
-                      for src, _ in p.rendered.images if _site_path(p.path, src) == path]
-            pages_there = [(p.document, 1) for p in pages if "site/" + p.output_path == path]
-            doc, line = (images or pages_there or [(None, None)])[-1]
+            doc, line = claimant([path])
             yield Problem(doc.path if doc else None, line, "output-clash",
                           f"{count} outputs claim {path}; rename or re-slug one of them")
+    by_case: dict[str, list[str]] = {}
+    for path in counts:
+        by_case.setdefault(path.casefold(), []).append(path)
+    for paths in by_case.values():
+        if len(paths) > 1:  # one file on macOS and Windows: the last written would replace the other
+            doc, line = claimant(paths)
+            yield Problem(doc.path if doc else None, line, "output-clash",
+                          f"outputs {' and '.join(sorted(paths))} differ only in case: on a case-insensitive "
+                          "file system (macOS, Windows) one replaces the other; rename one of them")
 
 
 def check_front_matter(config: Config, pages: list[Page], outputs: list[Output]) -> Iterable[Problem]:

@@ -89,7 +89,9 @@ class Sources:
     text_files: tuple[Path, ...] = ()
     """Files whose characters the edition prints, searched in order to locate a character."""
     texts: dict[Path, str] = field(default_factory=dict, compare=False)
-    """The text_files read so far."""
+    """The text_files (and styles) read so far."""
+    styles: tuple[Path, ...] = ()
+    """The print template and the stylesheets beside it, where a URL not in Markdown was written."""
 
     @classmethod
     def for_edition(cls, config: Config, edition: Edition, catalog: LoadedCatalog) -> "Sources":
@@ -104,21 +106,34 @@ class Sources:
         template = config.templates_dir / "print.html"
         files = [s.page.document.path for s in edition.sections]
         files += [p for p in (catalog.path, config.config_file, template) if p]
-        return cls(template, urls, frozenset(checked), tuple(files))
+        styles = sorted((config.templates_dir / "assets").glob("*.css")) if (config.templates_dir / "assets").is_dir() else []
+        return cls(template, urls, frozenset(checked), tuple(files), styles=(template, *styles))
 
     def url_location(self, url: str) -> tuple[Path, int | None, str]:
-        """Where a URL was written, and how; the template and the URL itself if not in Markdown."""
+        """Where a URL was written, and how: in Markdown; else the line of the print template or
+        a stylesheet that has it (`url(file:…)`, `@import`), or its file name; else the template
+        and the URL itself."""
         for candidate in (url, url.split("#")[0], url.split("?")[0]):
             if candidate in self.urls:
                 return self.urls[candidate]
+        parts = urlsplit(url)
+        name = parts.path.rsplit("/", 1)[-1]
+        for needle in (url, parts.path if parts.scheme == "file" else "", name if len(name) > 3 else ""):
+            for path in self.styles if needle else ():
+                text = self._text(path)
+                if needle in text:
+                    return path, text[: text.index(needle)].count("\n") + 1, url
         return self.default, None, url
+
+    def _text(self, path: Path) -> str:
+        if path not in self.texts:
+            self.texts[path] = read_text(path) if path.is_file() else ""
+        return self.texts[path]
 
     def char_location(self, char: str) -> tuple[Path, int | None]:
         """The first file and line that has `char`; the template where none does."""
         for path in self.text_files:
-            if path not in self.texts:
-                self.texts[path] = read_text(path) if path.is_file() else ""
-            text = self.texts[path]
+            text = self._text(path)
             if char in text:
                 return path, text[: text.index(char)].count("\n") + 1
         return self.default, None

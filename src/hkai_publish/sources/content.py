@@ -164,8 +164,15 @@ class Document:
         return self.hash[:HASH_LENGTH]
 
     def line_of(self, needle: str) -> int:
-        """The first source line containing `needle` (the body's first line if none does)."""
+        """The first source line containing `needle`, as written or with its character references
+        read (`&#106;avascript:` is javascript:); the body's first line if none does."""
         index = self.body.find(needle)
+        if index < 0 and "&" in self.body:
+            from html import unescape  # here: needed only for what is not found as written
+
+            for number, line in enumerate(self.body.split("\n")):
+                if "&" in line and needle in unescape(line):
+                    return self.body_line + number
         return self.body_line + (self.body[:index].count("\n") if index >= 0 else 0)
 
     def line_of_key(self, key: str) -> int:
