@@ -35,6 +35,17 @@ def test_line_breaks_between_cjk_characters_are_dropped(source, expected):
     assert render_markdown(doc(source)).html == expected
 
 
+@pytest.mark.parametrize("source, code", [
+    ("    第一行\n    第二行\n", "第一行\n第二行\n"),  # an indented code block
+    (">     第一行\n>     第二行\n", "第一行\n第二行\n"),  # one in a quote
+    ("- 項目\n\n        第一行\n        第二行\n", "第一行\n第二行\n"),  # one in a list item
+    ("文字 `代碼\n一` 文字", "代碼\n一"),  # a code span keeps what it holds
+])
+def test_code_keeps_its_line_breaks_between_chinese_lines(source, code):
+    html = render_markdown(doc(source)).html
+    assert code in html, html
+
+
 def test_translation_headings_take_the_original_anchors_in_order():
     rendered = render_markdown(doc("## 數據私隱\n\n文字\n\n## 自訂 {#own}\n\n## 第三"), ["data-privacy", "x", "third"])
     assert [h.id for h in rendered.headings] == ["data-privacy", "own", "third"]

@@ -24,6 +24,7 @@ from markdown.extensions.smarty import SmartyExtension
 from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, TocTreeprocessor, slugify_unicode
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 from hkai_publish.errors import ContentError
 from hkai_publish.sources.content import Document
@@ -495,12 +496,21 @@ class _CjkLineJoin(Treeprocessor):
             setattr(slots[i][0], slots[i][1], text)
 
 
+PREFORMATTED = frozenset({"pre", "code", "kbd", "samp", "script", "style", "textarea"})
+"""Elements whose line breaks are the text's own: an indented code block's lines stay lines."""
+
+
 def _text_slots(element: etree.Element):
-    """(element, "text" | "tail") for every piece of text, in reading order."""
-    yield element, "text"
+    """(element, "text" | "tail") for every piece of prose text, in reading order: not the text
+    inside code and other preformatted elements, nor text that Python-Markdown holds as atomic."""
+    if element.tag in PREFORMATTED:
+        return
+    if not isinstance(element.text, AtomicString):
+        yield element, "text"
     for child in element:
         yield from _text_slots(child)
-        yield child, "tail"
+        if not isinstance(child.tail, AtomicString):
+            yield child, "tail"
 
 
 class _Links(Treeprocessor):
