@@ -17,6 +17,7 @@ from hkai_publish.markdown.inline import _search
 from hkai_publish.markdown.renderer import MarkdownRenderer, render_markdown
 
 ZH = parse_locale("zh-Hant-HK")
+EN = parse_locale("en-HK")
 
 
 def doc(body: str, locale=ZH) -> Document:
@@ -258,3 +259,29 @@ def test_on_an_untested_release_the_renderer_uses_python_markdown_as_it_is(monke
     assert plain.md.parser.parseBlocks.__func__ is type(plain.md.parser).parseBlocks
     assert type(plain.md.treeprocessors["inline"]).__name__ == "InlineProcessor"
     assert plain.render(doc("Hello *world*.")).html == fast.render(doc("Hello *world*.")).html
+
+
+def _github_ids(body: str, anchor_ids=()) -> list[str]:
+    rendered = MarkdownRenderer(allow_raw_html=True, heading_ids="github").render(doc(body, EN), anchor_ids)
+    return [h.id for h in rendered.headings]
+
+
+def test_github_ids_number_repeats_as_github_slugger_does():
+    # github-slugger: slug('foo') 'foo', again 'foo-1'; after a literal 'foo-1', 'foo' is 'foo-2'.
+    assert _github_ids("## Foo\n\n## Foo\n\n## Foo") == ["foo", "foo-1", "foo-2"]
+    assert _github_ids("## Foo 1\n\n## Foo\n\n## Foo") == ["foo-1", "foo", "foo-2"]
+    assert _github_ids("## A - B\n\n## RLP Encoding \\(Example\\)\n\n## `eth_call` & more") == [
+        "a---b", "rlp-encoding-example", "eth_call--more"]
+
+
+def test_github_ids_keep_the_space_before_a_raw_anchor_as_docusaurus_does():
+    # docs.kaia.io: `## Units of KAIA <a id="units-of-klay"></a>` has id units-of-kaia- and the anchor.
+    rendered = MarkdownRenderer(allow_raw_html=True, heading_ids="github").render(
+        doc('## Units of KAIA <a id="units-of-klay"></a>\n\n## Same <a id="same"></a>', EN))
+    assert [h.id for h in rendered.headings] == ["units-of-kaia-", "same-"]
+    assert {"units-of-kaia-", "units-of-klay", "same"} <= set(rendered.anchors)
+
+
+def test_github_ids_leave_explicit_and_original_ids():
+    assert _github_ids("## Foo {#own}\n\n## Foo") == ["own", "foo"]
+    assert _github_ids("## 甲\n\n## 乙", ["first", "second"]) == ["first", "second"]

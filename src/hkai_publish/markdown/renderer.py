@@ -163,6 +163,18 @@ def github_slug(value: str, separator: str = "-") -> str:
     return re.sub(r"[^\w\- ]", "", value.strip().lower()).replace(" ", separator)
 
 
+def github_slugger(text: str, occurrences: dict[str, int]) -> str:
+    """The id github-slugger's `slug()` gives `text` (a heading's text as written, not trimmed:
+    `Units of KAIA <a id>` is `units-of-kaia-`, as on a Docusaurus page), given the slugs it gave
+    before on the page: a repeated one gets `-1`, `-2`…"""
+    base = result = re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-")
+    while result in occurrences:
+        occurrences[base] += 1
+        result = f"{base}-{occurrences[base]}"
+    occurrences[result] = 0
+    return result
+
+
 MDX_STATEMENT = re.compile(r"^(?:import\s.+?\sfrom\s+['\"][^'\"]+['\"];?|import\s+['\"][^'\"]+['\"];?|"
                            r"export\s+(?:const|let|var|function|default)\b.*)[ \t]*$", re.M)
 ID_ATTRIBUTE = re.compile(r"<[A-Za-z][^>]*?\sid\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>\"']+))")
@@ -425,6 +437,21 @@ class _AnchorIds(Treeprocessor):
         headings = [el for el in root.iter() if el.tag in HEADINGS]
         for el, anchor in zip(headings, collector.anchor_ids):
             el.attrib.setdefault("id", anchor)
+        if collector.slugify is github_slug:
+            self._github_ids(root)
+
+    @staticmethod
+    def _github_ids(root: etree.Element) -> None:
+        """GitHub/Docusaurus ids for the headings without one, numbered as github-slugger numbers
+        them (toc would add `_1`). The opening `# heading` counts but keeps no id: it becomes the
+        page's title, whose id is only an explicit one."""
+        occurrences: dict[str, int] = {}
+        for el in root.iter():
+            if (el.tag in HEADINGS or el.tag == "h1") and "id" not in el.attrib:
+                text = STASHED.sub("", "".join(el.itertext()))
+                slug = github_slugger(ESCAPED.sub(lambda m: chr(int(m.group(1))), text), occurrences)
+                if not (el.tag == "h1" and len(root) and root[0] is el):
+                    el.set("id", slug)
 
     def _take_raw_anchor(self, el: etree.Element) -> None:
         """Note `## Title <a id="x"></a>` (raw HTML, as GitBook and Docusaurus pages write
@@ -443,6 +470,12 @@ class _AnchorIds(Treeprocessor):
         raw = EMPTY_ANCHOR.match("".join(str(stash.rawHtmlBlocks[n]) for n in numbers).strip())
         if raw:
             self.pipeline.collector.raw_anchors.append((el, raw.group(1), holder, attr, match.start()))
+
+
+STASHED = re.compile(r"\x02wzxhzdk:\d+\x03")
+"""Raw HTML (and entities) held aside by Python-Markdown until the end."""
+ESCAPED = re.compile(r"\x02(\d+)\x03")
+"""A backslash-escaped character (`\\(`), as Python-Markdown holds it until the end."""
 
 
 class _RawAnchors(Treeprocessor):
