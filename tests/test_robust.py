@@ -177,3 +177,35 @@ def test_pages_waiting_on_disk_are_cleared_after_failed_and_killed_builds(tmp_pa
     assert failed.wait(timeout=300) == 1 and "page.html" in failed.stderr.read()
     assert snapshot(project / "build") == good
     assert sorted(p.name for p in project.iterdir() if p.name.startswith(".build")) == [".build.lock"]
+
+
+# Pieces of PO files, good and bad, to be shuffled into random catalogues.
+PO_FRAGMENTS = ['msgid ""\n', 'msgstr ""\n', '"Content-Type: text/plain; charset=UTF-8\\n"\n',
+                '"Plural-Forms: nplurals=1; plural=0;\\n"\n', '"Plural-Forms: nplurals=2; plural=(n>1;\\n"\n',
+                '"Plural-Forms: nplurals=x; plural=n;\\n"\n', 'msgid "Contents"\n', 'msgstr "目錄"\n',
+                'msgid_plural "%(n)s pages"\n', 'msgstr[0] "%(n)s 頁"\n', 'msgstr[1] ""\n', 'msgctxt "x"\n',
+                "#, fuzzy\n", "#: templates/base.html:3\n", "#~ msgid \"old\"\n", 'msgstr "<script>x</script>"\n',
+                'msgstr "%(name)s %s"\n', 'msgstr "\\x00"\n', '"\\"\n', '"unterminated\n', "msgid\n", "\n",
+                'msgstr "第 \\u0000 頁"\n', 'msgstr "javascript:alert(1)"\n', "\ufeff", "\x00", "\x1b"]
+catalogues = st.lists(st.one_of(st.sampled_from(PO_FRAGMENTS), st.text(max_size=10)), max_size=30).map("".join)
+
+
+@SETTINGS
+@given(text=catalogues)
+def test_any_catalogue_compiles_or_fails_clearly(text):
+    from hkai_publish.translation.catalogs import compile_catalog
+
+    path = Path("locales/zh_Hant_HK/LC_MESSAGES/messages.po")
+    try:
+        compiled = compile_catalog(path, ZH_HK, text.encode("utf-8"))
+    except PublishError as exc:
+        assert str(exc).startswith(str(path) + ":"), str(exc)
+        event("refused")
+    else:  # and what compiles, gettext reads and uses, plurals included
+        import gettext
+        import io
+
+        translations = gettext.GNUTranslations(io.BytesIO(compiled))
+        translations.gettext("Contents")
+        translations.ngettext("%(n)s page", "%(n)s pages", 3)
+        event("compiled")
