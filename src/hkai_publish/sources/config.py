@@ -153,9 +153,12 @@ def _validated(config: Config, path: Path, text: str) -> Config:
                 parse_locale(tag)
             except ValueError as exc:
                 raise ConfigError(f"{key}: {exc}", path, line_of_setting(text, key)) from None
+    if not config.languages:
+        raise ConfigError("languages is empty: list the original's language and its translations "
+                          '(languages = ["en-HK", "zh-Hant-HK"])', path, line_of_setting(text, "languages"))
     if config.default_locale.tag not in {parse_locale(t).tag for t in config.languages}:
         raise ConfigError(f"default_language {config.default_language!r} is not in languages",
-                          path, line_of_setting(text, "default_language"))
+                          path, line_of_setting(text, "default_language") or line_of_setting(text, "languages"))
     folders = [loc.folder for loc in config.locales]
     if len(set(folders)) != len(folders):
         raise ConfigError("two languages share one content folder", path, line_of_setting(text, "languages"))
