@@ -19,6 +19,8 @@ A4_WIDTH = 595.276
 RIGHT_MARGIN = 24 * 72 / 25.4
 """templates/assets/print.css: `@page { margin: … 24mm … }`."""
 TEXT_RIGHT = A4_WIDTH - RIGHT_MARGIN
+LEFT_MARGIN = 34 * 72 / 25.4
+"""templates/assets/print.css: `@page { margin: … 34mm }`."""
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 PUNCTUATION = "，。、；：！？「」『』《》〈〉（）〔〕【】—…·,.;:!?()\"'"
 
@@ -75,7 +77,10 @@ def chinese_paragraphs(pdf: Path) -> list[list[Line]]:
     tables = {line.page for line in lines if line.text == "詞彙表"}
     return [group for group in paragraphs([line for line in lines if line.page not in tables])
             if group[0].page > 2 and CJK.search("".join(line.text for line in group))
-            and not any("..." in line.text for line in group)]
+            and not any("..." in line.text for line in group)
+            # Not the key-facts panel's columns, a third of the text block wide, which are
+            # justified to their own column's edge.
+            and max(line.x_max for line in group) - group[0].x_min > (TEXT_RIGHT - LEFT_MARGIN) / 2]
 
 
 def counted(text: str) -> int:
@@ -144,11 +149,20 @@ def test_extracted_text_is_the_source_text(brochure):
     assert len(pages) >= 8
     checked = 0
     for page in pages:
-        for paragraph in parse_html(page).xpath('//main//p[not(@class)] | //main//li[not(.//p)]'):
+        document = parse_html(page)
+        for paragraph in document.xpath('//main//p[not(@class)] | //main//li[not(.//p)]'
+                                        '[not(ancestor::section[@class="keyfacts"])]'):
             source = " ".join(paragraph.text_content().split())
             if CJK.search(source):
                 assert source in joined, source
                 checked += 1
+        # A key fact's figure and its words stand in a column each, side by side, so that
+        # pdftotext reads the figures of a row first: each is whole, and so are the words.
+        for item in document.xpath('//section[@class="keyfacts"]//li'):
+            figure = item.xpath("string(strong[1])")
+            words = " ".join((item.text_content().split(figure, 1)[1]).split())
+            assert figure in joined and words in joined, (figure, words)
+            checked += 1
     assert checked > 40
 
 

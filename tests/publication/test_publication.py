@@ -75,3 +75,16 @@ def test_the_readme_states_the_figures_a_build_has(built):
         bookmarks = [item.title for item in pdfs[folder].outline if not isinstance(item, list)]
         assert bookmarks == [home.xpath('string(//h2[@id="contents-title"])'), *cards], folder
         assert len(cards) == sections, folder
+
+
+def test_the_brochure_has_its_key_facts_and_pull_quote_in_both_editions(built):
+    for folder, title, figures, pdf in (("en", "At a glance", ["2017", "3", "ASTRI"], "en"),
+                                        ("zh-hant", "重點一覽", ["2017年", "3所", "應科院"], "zh-hant")):
+        page = parse_html(built / "site" / folder / "conclusion/index.html")
+        panel = page.xpath('//section[@class="keyfacts"]')
+        assert len(panel) == 1 and panel[0].get("aria-label") == title
+        assert [li.xpath("string(strong[1])") for li in panel[0].xpath(".//li")] == figures
+        assert len(page.xpath('//figure[@class="pullquote"]/blockquote')) == 1
+        name = load_config(REPO).pdf_name
+        text = "".join(p.extract_text() for p in PdfReader(built / "pdf" / f"{name}-{pdf}.pdf").pages)
+        assert all(figure in text for figure in figures)
