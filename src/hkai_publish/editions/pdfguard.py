@@ -106,7 +106,7 @@ class Sources:
         template = config.templates_dir / "print.html"
         files = [s.page.document.path for s in edition.sections]
         files += [p for p in (catalog.path, config.config_file, template) if p]
-        styles = sorted((config.templates_dir / "assets").glob("*.css")) if (config.templates_dir / "assets").is_dir() else []
+        styles = sorted((config.templates_dir / "assets").glob("*.css"))  # none if there is no such folder
         return cls(template, urls, frozenset(checked), tuple(files), styles=(template, *styles))
 
     def url_location(self, url: str) -> tuple[Path, int | None, str]:

@@ -105,7 +105,7 @@ def shard_pages(pages: Sequence[Page], size: int) -> list[list[Page]]:
     count = 1 if len(pages) <= size else 2 ** math.ceil(math.log2(len(pages) / size))
     shards: list[list[Page]] = [[] for _ in range(count)]
     for page in pages:
-        shards[zlib.crc32(page.output_path.encode("utf-8")) % count if count > 1 else 0].append(page)
+        shards[zlib.crc32(page.output_path.encode("utf-8")) % count].append(page)
     return shards
 
 

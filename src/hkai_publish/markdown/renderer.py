@@ -157,17 +157,18 @@ def render_markdown(doc: Document, anchor_ids: Sequence[str] = (), resolve_link:
         doc, anchor_ids, resolve_link, title_id)
 
 
-def github_slug(value: str, separator: str = "-") -> str:
+def github_slug(value: str, separator: str = "-", strip: bool = True) -> str:
     """A heading id as GitHub, Docusaurus and VitePress make it (github-slugger): lower case,
-    punctuation dropped, each space a hyphen, so `A - B` is `a---b`."""
-    return re.sub(r"[^\w\- ]", "", value.strip().lower()).replace(" ", separator)
+    punctuation dropped, each space a hyphen, so `A - B` is `a---b` (the text trimmed first
+    unless not `strip`)."""
+    return re.sub(r"[^\w\- ]", "", (value.strip() if strip else value).lower()).replace(" ", separator)
 
 
 def github_slugger(text: str, occurrences: dict[str, int]) -> str:
     """The id github-slugger's `slug()` gives `text` (a heading's text as written, not trimmed:
     `Units of KAIA <a id>` is `units-of-kaia-`, as on a Docusaurus page), given the slugs it gave
     before on the page: a repeated one gets `-1`, `-2`…"""
-    base = result = re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-")
+    base = result = github_slug(text, strip=False)
     while result in occurrences:
         occurrences[base] += 1
         result = f"{base}-{occurrences[base]}"
