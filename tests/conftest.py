@@ -25,6 +25,7 @@ title = "Hong Kong’s Evolving Landscape in Artificial Intelligence"
 subtitle = "Navigating Innovation"
 base_url = "https://example.org/hkai/"
 pdf_name = "brochure"
+broken_links = "error"
 """
 
 EN = {

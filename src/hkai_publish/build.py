@@ -84,7 +84,8 @@ def build(config: Config, options: BuildOptions) -> BuildResult:
     # First gather all data: sources, translations, rendered pages and PDFs. Nothing touches disk yet.
     cache = BuildCache(options.out_dir, enabled=options.cache)
     sources = cache.fingerprint_sources(config.project_dir, (config.content_dir, config.templates_dir,
-                                                             config.locales_dir), options.only, options.drafts)
+                                                             config.locales_dir, config.static_path),
+                                        options.only, options.drafts)
     previous = cache.previous_build(sources)
     if previous is not None:  # made from exactly these sources: the last build stands as it is
         outputs, problems, pdf_pages = previous
@@ -171,7 +172,7 @@ def check_out_dir(config: Config, out_dir: Path, parts: set[str] | None = None) 
     """Refuse an output folder whose replacement would destroy sources, or (given the names an
     output folder holds, `parts`) anything else."""
     out, project = out_dir.resolve(), config.project_dir.resolve()
-    for source in (project, config.content_dir, config.templates_dir, config.locales_dir):
+    for source in (project, config.content_dir, config.templates_dir, config.locales_dir, config.static_path):
         source = source.resolve()
         if out == source or source.is_relative_to(out) or out.is_relative_to(source) and source != project:
             raise PublishError(f"--out {out_dir}: the output folder would overwrite the sources in "

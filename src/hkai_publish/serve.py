@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/__hkai-publish__/events"
 """Server-Sent Events: the current build's id and error, sent again after every build."""
-WATCHED = ("content", "templates", "locales")
+WATCHED = ("content", "templates", "locales", "static")  # static: static_dir's default
 CONFIG_FILE = "pyproject.toml"
 _RELOAD_JS = (Path(__file__).with_name("live_reload.js")).read_text(encoding="utf-8")
 
@@ -100,7 +100,7 @@ def serve(project: Path, port: int, out_dir: Path | None = None, echo=print) -> 
             ready.wait(10)
         rebuild(project, out_dir, state, echo, "Built", only=None)
         url = f"http://127.0.0.1:{server.server_port}{state.status.url_prefix}"
-        watched = ", ".join(f"{name}/" for name in WATCHED)
+        watched = ", ".join(f"{name}/" for name in WATCHED if (project / name).is_dir())
         echo(f"Serving {url} (Ctrl-C to stop). Watching {watched} and {CONFIG_FILE}.")
         while True:
             changed = wait_for_changes(changes)

@@ -77,9 +77,32 @@ def test_cldr_hong_kong_names_are_clean_and_simplified_names_are_caught():
     ("（AI）的發展", ""),
     ("（見 Smith (2020)）。", ""),
     ("「香港」,是", ","),
+    # Code and file names in prose (kaia-docs): a call's brackets, a dot inside a name.
+    ("截至編寫時，getEthUsdtPrice() 返回了", ""),
+    ("CCIP 呼叫 _ccipReceive(...) 在目的地鏈上。", ""),
+    ("載入專案目錄中的 .env 檔案", ""),
+    ("交易所 (DEX) 如", "()"),
+    ("合約地址.如果", "."),
 ])
 def test_half_width_punctuation_touching_chinese_is_found(text, marks):
     assert "".join(mark for _, mark, _ in half_width_punctuation(text)) == marks
+
+
+@pytest.mark.parametrize("source, marks", [
+    # A list item's Latin colon is not beside the Chinese of the next item (kaia-docs).
+    ("使用這些端點：\n\n- Kairos: https://public-en-kairos.node.kaia.io\n- 主網路：https://x\n", ""),
+    ("1. Mainnet:\n2. 測試網", ""),
+    ("| a: | b |\n| 中文 | 字 |", ""),
+    ("## Setup:\n中文段落", ""),
+    # Within one paragraph a line break is no wall.
+    ("香港\n,是", ","),
+    ("- 香港\n  ,是", ","),
+])
+def test_a_mark_is_not_beside_the_text_of_another_block(source, marks):
+    from hkai_publish.markdown.prose import blank_markup
+
+    found = half_width_punctuation(blank_markup(source), source)
+    assert "".join(mark for _, mark, _ in found) == marks
 
 
 def problems_of(make_project, **kwargs):

@@ -91,3 +91,49 @@ def test_status_mark_all_keeps_bom_and_line_ends(built, tmp_path):
     assert b"source_hash" in data and data.count(b"\r\n") == data.count(b"\n")
     status = run_cli("status", "--no-diff", "--project", str(project))
     assert "untracked" not in status.stdout + status.stderr
+
+
+def test_handoff_round_trip_of_an_mdx_page_without_front_matter_changes_one_block(tmp_path):
+    """A Docusaurus page as it is (`.mdx`, a BOM, a `# heading` for its title, no front matter):
+    one sentence edited in English comes back from the translator as one block of the same file."""
+    from lxml import etree
+
+    from tests.conftest import commit_all, git
+
+    project = tmp_path / "project"
+    shutil.copytree(CORPUS, project)
+    shutil.copytree(REPO / "templates", project / "templates")
+    shutil.copytree(REPO / "locales", project / "locales")
+    for lang in ("en", "zh-hant"):
+        page = project / "content" / lang / "guides/security.md"
+        page.rename(page.with_suffix(".mdx"))
+    commit_all(project, "as migrated")
+    assert run_cli("status", "mark", "--all", "--project", str(project)).returncode == 0
+    commit_all(project, "translations tracked")
+    original = project / "content/en/guides/security.mdx"
+    original.write_bytes(original.read_bytes().replace(b"Rotate keys from the dashboard.",
+                                                       b"Rotate keys from the dashboard every 90 days."))
+    commit_all(project, "an English edit")
+
+    result = run_cli("handoff", "--project", str(project))
+    assert result.returncode == 0, result.stderr
+    xliff = project / "handoff/zh-hant/xliff/guides/security.xlf"
+    tree = etree.parse(str(xliff))
+    ns = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
+    assert '"translation": "content/zh-hant/guides/security.mdx"' in xliff.read_text(encoding="utf-8")
+    open_units = tree.xpath("//x:target[@state='needs-translation']", namespaces=ns)
+    assert len(open_units) == 1, "only the edited block is to translate; git has the rest"
+    assert len(tree.xpath("//x:target[@state='translated']", namespaces=ns)) >= 4
+    open_units[0].text = "切勿把秘密密鑰放在網頁或應用程式內。請每 90 日在控制台更換密鑰一次。"
+    open_units[0].set("state", "translated")
+    tree.write(str(xliff), xml_declaration=True, encoding="UTF-8")
+
+    result = run_cli("handoff", "import", str(xliff), "--project", str(project))
+    assert result.returncode == 0, result.stderr
+    assert not (project / "content/zh-hant/guides/security.md").exists()
+    diff = git(project, "diff", "--unified=0", "--", "content/zh-hant/guides/security.mdx")
+    changed = [line for line in diff.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert [line for line in changed if "source_hash" not in line] == [
+        "-切勿把秘密密鑰放在網頁或應用程式內。你可以在控制台更換密鑰。",
+        "+切勿把秘密密鑰放在網頁或應用程式內。請每 90 日在控制台更換密鑰一次。"], diff
+    assert len(changed) == 4  # and the version it was translated from

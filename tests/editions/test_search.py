@@ -198,4 +198,4 @@ def test_search_shard_pages_is_checked(tmp_path):
         project = write_project(tmp_path / value.strip('"'), config=CONFIG + f"search_shard_pages = {value}\n")
         result = run_cli("build", "--project", str(project), "--only", "site")
         assert result.returncode == 1
-        assert "pyproject.toml:6: " in result.stderr and message in result.stderr, result.stderr
+        assert "pyproject.toml:7: " in result.stderr and message in result.stderr, result.stderr

@@ -55,7 +55,7 @@ def check_chinese(config: Config, pages: list[Page], outputs: list[Output], memo
 
 def _lint_document(doc, locale: Locale) -> Iterator[Problem]:
     for prose in document_prose(doc):
-        for line, check_id, message in _lint_chinese(prose, locale):
+        for line, check_id, message in _lint_chinese(prose, locale, doc.body if prose.where == "body" else None):
             yield Problem(doc.path, line, check_id, message, "warning")
 
 
@@ -105,12 +105,12 @@ def _is_chinese(locale: Locale) -> bool:
     return locale.tag.split("-")[0] == "zh"
 
 
-def _lint_chinese(prose: Prose, locale: Locale) -> Iterator[tuple[int, str, str]]:
+def _lint_chinese(prose: Prose, locale: Locale, source: str | None = None) -> Iterator[tuple[int, str, str]]:
     if "Hant" in locale.tag:
         for line, found in _by_line(prose, simplified_characters(prose.text)):
             shown = "; ".join(f"'{char}' in 「{context}」 (write {suggestion})" for _, char, context, suggestion in found)
             yield line, "zh-simplified", f"Simplified Chinese: {shown}"
-    for line, found in _by_line(prose, half_width_punctuation(prose.text)):
+    for line, found in _by_line(prose, half_width_punctuation(prose.text, source)):
         shown = ", ".join(f"'{mark}' in 「{context}」" for _, mark, context in found)
         wanted = "".join(dict.fromkeys(FULL_WIDTH.get(mark[0], "…") for _, mark, _ in found))
         yield line, "zh-punctuation", f"half-width punctuation in Chinese text: {shown}; use {wanted}"
@@ -154,11 +154,26 @@ def _to_hong_kong(text: str) -> str | None:
     return "".join("\n" if char == "\n" else next(it) for char in text)
 
 
-def half_width_punctuation(text: str) -> Iterator[tuple[int, str, str]]:
-    """(offset, mark, context) of each half-width mark that touches Chinese text."""
+# A Markdown line that starts a block of its own (a list item, a table row, a heading): the text
+# before it is another block, so a mark is not beside the words across that line break.
+BLOCK_START = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)|[|#])", re.M)
+# A function written in prose, getEthUsdtPrice() or _ccipReceive(...): its brackets are code.
+CALL = re.compile(r"(?<=[A-Za-z0-9_])\([\x20-\x7e]{0,40}?\)")
+
+
+def half_width_punctuation(text: str, source: str | None = None) -> Iterator[tuple[int, str, str]]:
+    """(offset, mark, context) of each half-width mark that touches Chinese text. `source`: the
+    Markdown that `text` blanks (prose.blank_markup, line for line), whose list items and table
+    rows are blocks of their own."""
+    if not HALF_WIDTH.search(text):
+        return
+    walls = _block_walls(text, source) if source else frozenset()
+    calls = {i for m in CALL.finditer(text) for i in (m.start(), m.end() - 1)} if "(" in text else ()
     for match in HALF_WIDTH.finditer(text):
         i, mark = match.start(), match.group()
-        before, after = _neighbour(text, i - 1, -1), _neighbour(text, match.end(), 1)
+        if i in calls or (mark == "." and text[i + 1:i + 2].isascii() and text[i + 1:i + 2].isalnum()):
+            continue  # getEthUsdtPrice(), .env, node.js: code and file names, not punctuation
+        before, after = _neighbour(text, i - 1, -1, walls), _neighbour(text, match.end(), 1, walls)
         if mark in ".,:" and text[i - 1:i].isdigit() and text[match.end():match.end() + 1].isdigit():
             continue  # 3.5, 10,000, 10:30
         # The mark's own side may be any CJK character (「香港」,); across it only a Chinese word
@@ -171,12 +186,24 @@ def half_width_punctuation(text: str) -> Iterator[tuple[int, str, str]]:
             yield i, mark, _context(text, i)
 
 
-def _neighbour(text: str, i: int, step: int) -> str:
-    """The nearest character from i in direction step, past spaces and at most one line break."""
+def _block_walls(text: str, source: str) -> frozenset[int]:
+    """Offsets in `text` of the line breaks before a line that starts a block in `source`."""
+    if not BLOCK_START.search(source):
+        return frozenset()
+    lines = source.split("\n")
+    starts = {k for k, line in enumerate(lines) if k and BLOCK_START.match(line)}
+    starts |= {k + 1 for k, line in enumerate(lines) if line.lstrip(" \t>").startswith("#")}  # a heading ends too
+    breaks = [m.start() for m in re.finditer("\n", text)]
+    return frozenset(breaks[k - 1] for k in starts if 0 < k <= len(breaks))
+
+
+def _neighbour(text: str, i: int, step: int, walls: frozenset[int] = frozenset()) -> str:
+    """The nearest character from i in direction step, past spaces and at most one line break
+    (none of the `walls`, the offsets of line breaks that end a block)."""
     breaks = 0
     while 0 <= i < len(text) and text[i] in " \t\n":
         breaks += text[i] == "\n"
-        if breaks > 1:
+        if breaks > 1 or i in walls:
             return ""
         i += step
     return text[i] if 0 <= i < len(text) else ""

@@ -1,7 +1,9 @@
 """Checks over the rendered publication: each returns Problems; one runner collects them all.
 
 Severity: an *error* fails every build (the site would be broken or unsafe); a *warning* fails
-only `--strict` (the editions disagree, or the language is off). By check id:
+only `--strict` (the editions disagree, or the language is off). By check id (broken-link,
+broken-anchor and missing-image are what the `broken_links` setting says, warnings unless set to
+"error", but always errors for a link or image that leaves the publication):
 
 | error                          | warning                                                     |
 | ------------------------------ | ----------------------------------------------------------- |
@@ -36,7 +38,7 @@ from hkai_publish.machinery.memo import Memo, compute_everywhere, remembered
 from hkai_publish.checks.components import check_components
 from hkai_publish.checks.parity import check_parity
 from hkai_publish.checks.terms import check_catalog_terms, check_terms
-from hkai_publish.editions.pages import LinkTable, Page
+from hkai_publish.editions.pages import LinkTable, Page, static_files
 from hkai_publish.checks.svg import check_svg_images
 from hkai_publish.machinery.files import Output
 
@@ -51,6 +53,8 @@ URL_ATTRIBUTES = {"href", "src", "srcset", "action", "formaction", "poster", "da
 def check_images(config: Config, pages: list[Page], outputs: list[Output]) -> Iterable[Problem]:
     """Local images must exist inside content/ and carry alt text."""
     written = {o.path for o in outputs}
+    content = config.content_dir.resolve()
+    static = LinkTable(slugs={}, base_path=LinkTable.of([], config).base_path, static=static_files(config))
     for page in _sources(pages):
         doc = page.document
         lines = _occurrence_lines(doc, [src for src, _ in page.rendered.images])
@@ -59,8 +63,15 @@ def check_images(config: Config, pages: list[Page], outputs: list[Output]) -> It
                 yield Problem(doc.path, line, "image-alt", f"image {src!r} has no alt text", "warning")
             if _is_external(src) or src.startswith("data:"):
                 continue
-            if _site_path(page.path, src) not in written:
-                yield Problem(doc.path, line, "missing-image", f"image {src!r} not found (or outside content/)")
+            if src.startswith("/"):
+                if static.static_file(src) is None:
+                    yield Problem(doc.path, line, "missing-image", f"image {src!r} is not in {config.static_dir}/ "
+                                  "(a path from / names a file of static_dir, published at the site's root)",
+                                  config.broken_links)
+            elif _site_path(page.path, src) not in written:
+                inside = (doc.path.parent / unquote(src.partition("?")[0])).resolve().is_relative_to(content)
+                yield Problem(doc.path, line, "missing-image", f"image {src!r} not found (or outside content/)",
+                              config.broken_links if inside else "error")
 
 
 def check_links(config: Config, pages: list[Page], outputs: list[Output], memo: Memo | None = None) -> Iterable[Problem]:
@@ -75,20 +86,24 @@ def check_links(config: Config, pages: list[Page], outputs: list[Output], memo: 
         for line, href, kind, target, fragment in remembered(memo, "links", (doc, page.rendered), _local_links,
                                                              page, table):
             written_as = href.partition("#")[0].partition("?")[0]
+            # A link to a file out of the publication is an error whatever broken_links says; a
+            # page's URL with more `..` than it has folders is the site's root's in a browser.
+            severity = "error" if target.startswith("site/..") else config.broken_links
             if kind == "file":
                 if not _published(target, written):
                     yield Problem(doc.path, line, "broken-link",
                                   f"link to {written_as!r}, which the build does not publish "
                                   "(link pages by their file, with or without .md; images and templates/assets/ "
-                                  "are published)")
+                                  "are published)", severity)
                 continue
             known = anchors.get((page.locale.tag, target))
             if known is None:
-                yield Problem(doc.path, line, "broken-link", f"link to missing page {written_as!r}")
+                yield Problem(doc.path, line, "broken-link", f"link to missing page {written_as!r}", severity)
             elif fragment and unquote(fragment) not in known and not fragment.startswith(("fn:", "fnref:")):
                 yield Problem(doc.path, line, "broken-anchor", f"link {href!r}: no heading or anchor with id "
                               f"{unquote(fragment)!r}" + _anchor_hint(config, unquote(fragment), known,
-                                                                      by_key[(page.locale.tag, target)]))
+                                                                      by_key[(page.locale.tag, target)]),
+                              config.broken_links)
 
 
 def _anchor_hint(config: Config, fragment: str, known: set[str], target: Page) -> str:

@@ -9,6 +9,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Mapping
+from urllib.parse import unquote
 
 from hkai_publish.machinery.cache import BuildCache, CacheDamaged
 from hkai_publish.translation.catalogs import LoadedCatalog
@@ -115,6 +116,18 @@ def _segments(path: str) -> list[str] | None:
     return [s for s in path.split("/") if s and s != "."]
 
 
+def static_files(config: Config) -> frozenset[str]:
+    """The files of static_dir as the site's paths (`img/a.png`): they are published at its root.
+    Hidden files and what leaves the project through a link are not."""
+    root = config.static_path
+    if not root.is_dir():
+        return frozenset()
+    project = config.project_dir.resolve()
+    return frozenset(path.relative_to(root).as_posix() for path in root.rglob("*")
+                     if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts)
+                     and path.resolve().is_relative_to(project))
+
+
 @dataclass(frozen=True, slots=True)
 class LinkTable:
     """Where links to pages go: every entry's URL path by its key, built once per build. A page
@@ -134,6 +147,8 @@ class LinkTable:
     base_url: str = ""
     folders: tuple[str, ...] = ()
     """The languages' content folders (`en`, `zh-hant`), which may start a published URL."""
+    static: frozenset[str] = frozenset()
+    """static_dir's files, as site paths: `/img/a.png` names `img/a.png` at the site's root."""
 
     @classmethod
     def of(cls, entries: list[Entry], config: Config | None = None) -> LinkTable:
@@ -141,7 +156,18 @@ class LinkTable:
         base_url = config.base_url if config else ""
         base_path = "/" + base_url.split("://", 1)[1].partition("/")[2] if base_url else "/"
         return cls({e.key: e.slug for e in entries}, {e.slug.lower(): e.key for e in entries}, indexes,
-                   base_path, base_url, tuple(loc.folder for loc in config.locales) if config else ())
+                   base_path, base_url, tuple(loc.folder for loc in config.locales) if config else (),
+                   static_files(config) if config else frozenset())
+
+    def static_file(self, href: str) -> str | None:
+        """The site path of the static file a root-absolute `href` names (with or without
+        base_url's path), or None."""
+        if not href.startswith("/") or href.startswith("//") or not self.static:
+            return None
+        path = unquote(href.partition("#")[0].partition("?")[0])
+        if self.base_path != "/" and path.startswith(self.base_path) and path[len(self.base_path):].lstrip("/") in self.static:
+            return path[len(self.base_path):].lstrip("/")
+        return path.lstrip("/") if path.lstrip("/") in self.static else None
 
     def target(self, entry: Entry, href: str) -> str | None:
         """The key of the entry `href` (written in `entry`) links to, or None if it names no page
@@ -194,9 +220,11 @@ class LinkTable:
     def resolve(self, locale: Locale, entry: Entry, href: str) -> str | None:
         """A link to a page, written in `entry`, as a URL relative to its page; None to leave it."""
         key = self.target(entry, href)
-        if key is None:
-            return None
         fragment = href.partition("#")[2]
+        if key is None:
+            static = self.static_file(href)
+            return None if static is None else relative_url(static + (f"#{fragment}" if fragment else ""),
+                                                            page_path(locale, entry))
         return relative_url(f"{locale.folder}/{self.slugs[key]}/" + (f"#{fragment}" if fragment else ""),
                             page_path(locale, entry))
 
@@ -287,7 +315,8 @@ def _render_entry(job: _Job, index: int) -> list[tuple[Rendered, Resolutions]]:
         title_id = "" if doc is entry.original else renderings[0][0].title_id
         resolve = job.links.resolver(locale, entry)
         rendered = job.renderer(locale).render(doc, anchor_ids, resolve, title_id)
-        renderings.append((rendered, tuple((href, resolve(href)) for href in dict.fromkeys(rendered.links))))
+        resolved = dict.fromkeys([*rendered.links, *(src for src, _ in rendered.images if src.startswith("/"))])
+        renderings.append((rendered, tuple((href, resolve(href)) for href in resolved)))
     return renderings
 
 

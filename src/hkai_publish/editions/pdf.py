@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from lxml import html as lxml_html
@@ -28,7 +28,7 @@ from hkai_publish.sources.locales import Locale
 from hkai_publish.markdown.highlight import stylesheet as code_stylesheet
 from hkai_publish.markdown.renderer import Heading
 from hkai_publish.editions.edition import EMOJI, MONO, Edition, OtherTitle, Resource, Section, with_symbols  # noqa: F401 (re-exported)
-from hkai_publish.editions.pages import TreeNode, nest, place_in_tree
+from hkai_publish.editions.pages import TreeNode, nest, place_in_tree, static_files
 from hkai_publish.editions.site import PRINT_COVER, PRINT_STYLESHEET, Page, _render, make_environment
 from hkai_publish.machinery.files import Output
 from hkai_publish.machinery.workers import run_tasks
@@ -132,11 +132,12 @@ FONT_PLACES = ("/usr/share/fonts", "/usr/local/share/fonts", "/var/cache/fontcon
 def edition_key(config: Config, edition: Edition, catalog: LoadedCatalog, cache: CacheView) -> str:
     """What an edition's PDF is made from: its chapters as rendered, the config and pyproject.toml,
     the print template with what it includes, the edition's catalogue, every file in
-    templates/assets/ and every file but the Markdown in content/ (stylesheet, images), the
+    templates/assets/ and static_dir and every file but the Markdown in content/ (stylesheet, images), the
     installed fonts, WeasyPrint's version and SOURCE_DATE_EPOCH."""
     assets, content = str(config.templates_dir / "assets") + os.sep, str(config.content_dir) + os.sep
+    static = str(config.static_path) + os.sep
     files = sorted((path, sha) for path, (_, sha) in cache.cache.files.items()
-                   if path.startswith(assets) or path.startswith(content) and not path.endswith(".md"))
+                   if path.startswith((assets, static)) or path.startswith(content) and not path.endswith(".md"))
     fonts = tuple((place, os.stat(os.path.expanduser(place)).st_mtime_ns) for place in FONT_PLACES
                   if os.path.isdir(os.path.expanduser(place)))
     versions = tuple(_version(name) for name in ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2"))
@@ -184,14 +185,21 @@ def make_section(config: Config, page: Page, number: int, anchors: Mapping[str, 
             element.set("id", f"{anchor}:{element.get('id')}")
     remote = tuple(_replace_remote_image(img) for img in list(root.iter("img")) if _is_remote(img.get("src", "")))
     resources = []
-    for element in root.iter("img", "a"):
+    static = static_files(config)
+    for element in list(root.iter("img", "a")):
         attribute = "src" if element.tag == "img" else "href"
         written = element.get(attribute)
         if not written:
             continue
         if element.tag == "img" or "attachment" in (element.get("rel") or "").split():
-            # WeasyPrint fetches these: relative to the Markdown file, through the fetcher.
-            element.set(attribute, source_url(page, written))
+            # WeasyPrint fetches these: relative to the Markdown file (or in static_dir), through the fetcher.
+            site_path = posixpath.normpath(posixpath.join(page.path, unquote(urlsplit(written).path)))
+            url = ((config.static_path / site_path).resolve().as_uri() if site_path in static
+                   else source_url(page, written))
+            if element.tag == "img" and url.startswith("file:") and not Path(url2pathname(urlsplit(url).path)).is_file():
+                _replace_missing_image(element)  # the site's checks report it (missing-image)
+                continue
+            element.set(attribute, url)
             resources.append(Resource(element.get(attribute), written, element.tag == "img"))
         else:
             element.set(attribute, print_href(config, page, written, anchors))
@@ -213,6 +221,14 @@ def _replace_remote_image(image) -> str:
     link.tail = image.tail
     image.getparent().replace(image, link)
     return src
+
+
+def _replace_missing_image(image) -> None:
+    """An image the project does not have (a warning under broken_links = "warning"): its alt text."""
+    text = lxml_html.Element("span", {"class": "missing-image"})
+    text.text = (image.get("alt") or "").strip() or image.get("src", "")
+    text.tail = image.tail
+    image.getparent().replace(image, text)
 
 
 def remote_image_problems(edition: Edition) -> list[Problem]:

@@ -141,12 +141,13 @@ class Sources:
 
 
 class ProjectFetcher(URLFetcher):
-    """Reads files inside content/ and templates/assets/, and data: URIs; refuses the rest
+    """Reads files inside content/, templates/assets/ and static_dir, and data: URIs; refuses the rest
     (another local file, the network, a path that escapes) and records each refusal."""
 
     def __init__(self, config: Config, sources: Sources):
         super().__init__(allowed_protocols={"file", "data"})
-        self.roots = (config.content_dir.resolve(), (config.templates_dir / "assets").resolve())
+        self.roots = (config.content_dir.resolve(), (config.templates_dir / "assets").resolve(),
+                      config.static_path.resolve())
         self.sources = sources
         self.problems: list[Problem] = []
         self.refused: set[str] = set()
@@ -159,8 +160,8 @@ class ProjectFetcher(URLFetcher):
             self._refuse(url, "the PDF edition reads no network resources; put the file in content/")
         path = Path(url2pathname(parts.path)).resolve()
         if not any(path.is_relative_to(root) for root in self.roots):
-            self._refuse(url, "outside the publication; the PDF edition reads only content/ and "
-                              "templates/assets/")
+            self._refuse(url, "outside the publication; the PDF edition reads only content/, "
+                              "templates/assets/ and static_dir")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
 

@@ -23,7 +23,7 @@ from hkai_publish.machinery.files import Output, Spool, digest
 from hkai_publish.sources.locales import Locale
 from hkai_publish.markdown.highlight import stylesheet as code_stylesheet
 from hkai_publish.editions.search import BUNDLE as SEARCH_BUNDLE
-from hkai_publish.editions.pages import (Page, folder_label, link_resolver, make_pages, nest,  # noqa: F401 (re-exported)
+from hkai_publish.editions.pages import (Page, folder_label, link_resolver, make_pages, nest, static_files,  # noqa: F401 (re-exported)
                                         page_path, place_in_tree, relative_url)
 from hkai_publish.machinery.workers import run_tasks
 
@@ -413,6 +413,7 @@ def _assets(config: Config, pages: list[Page]) -> list[Output]:
             if (path.is_file() and path.resolve().is_relative_to(config.project_dir.resolve())
                     and path.resolve() not in print_only):
                 outputs.append(Output("assets/" + path.relative_to(assets).as_posix(), path.read_bytes()))
+    outputs += [Output(name, (config.static_path / name).read_bytes()) for name in static_files(config)]
     seen = set()
     for page in pages:
         for src, _alt in page.rendered.images:

@@ -575,7 +575,12 @@ class _Links(Treeprocessor):
                 if target is not None:
                     el.set("href", target)
         for el in root.iter("img"):
-            self.collector.images.append((el.get("src", ""), el.get("alt", "")))
+            src = el.get("src", "")
+            self.collector.images.append((src, el.get("alt", "")))
+            if src.startswith("/") and self.collector.resolve_link:  # /img/a.png: static_dir's
+                target = self.collector.resolve_link(src)
+                if target is not None:
+                    el.set("src", target)
 
     def _own_text_ids(self, root: etree.Element) -> dict[str, str]:
         """Heading text slug -> id, for the headings whose id is not their own text's slug (a

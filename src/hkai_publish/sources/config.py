@@ -60,6 +60,13 @@ class Config:
     heading_ids: str = "python-markdown"
     """How headings get their ids: "python-markdown" (`## A - B` → `a-b`) or "github", as
     GitHub, Docusaurus and VitePress make them (`a---b`)."""
+    broken_links: str = "warning"
+    """What a link to a missing page, a missing anchor or a missing image is: a "warning" (as in
+    MkDocs: the site builds, `--strict` fails) or an "error" (the build stops). A link or image
+    that leaves the publication is always an error."""
+    static_dir: str = "static"
+    """Files published as they are at the site's root (Docusaurus's and Hugo's `static/`,
+    VitePress's `public/`): `/img/a.png` in Markdown is `static/img/a.png`."""
     front_matter_keys: tuple[str, ...] = ()
     """Front matter keys this project uses for its own purposes: never reported as misspelt."""
     search_shard_pages: int = 250
@@ -84,6 +91,10 @@ class Config:
         return self.project_dir / "templates"
 
     @property
+    def static_path(self) -> Path:
+        return self.project_dir / self.static_dir
+
+    @property
     def locales_dir(self) -> Path:
         return self.project_dir / "locales"
 
@@ -104,7 +115,8 @@ _TYPES = {"title": str, "subtitle": str, "author": str, "description": str, "key
           "allow_raw_html": bool, "allow_cjk_in_english": list, "term_first_use": str, "publisher": str,
           "copyright": str, "license": str, "contact": str, "disclaimer": str, "cover_image": str,
           "chapters": str, "print_ready": bool,
-          "heading_ids": str, "front_matter_keys": list, "search_shard_pages": int}
+          "heading_ids": str, "front_matter_keys": list, "search_shard_pages": int,
+          "broken_links": str, "static_dir": str}
 _TYPE_NAMES = {str: "a string", bool: "true or false", list: "a list", int: "a whole number"}
 FIRST_USE = ("page", "edition", "off")
 HEADING_IDS = ("python-markdown", "github")
@@ -187,6 +199,16 @@ def _validated(config: Config, path: Path, text: str) -> Config:
     if config.heading_ids not in HEADING_IDS:
         raise ConfigError(f"heading_ids must be one of {', '.join(map(repr, HEADING_IDS))}, got {config.heading_ids!r}",
                           path, line_of_setting(text, "heading_ids"))
+    if config.broken_links not in ("error", "warning"):
+        raise ConfigError(f"broken_links must be 'error' or 'warning', got {config.broken_links!r}",
+                          path, line_of_setting(text, "broken_links"))
+    static = (config.project_dir / config.static_dir).resolve()
+    if (not config.static_dir or not static.is_relative_to(config.project_dir)
+            or static == config.project_dir
+            or any(static.is_relative_to(d.resolve()) or d.resolve().is_relative_to(static)
+                   for d in (config.content_dir, config.templates_dir, config.locales_dir))):
+        raise ConfigError(f"static_dir must be a folder of its own inside the project, got {config.static_dir!r}",
+                          path, line_of_setting(text, "static_dir"))
     if not 1 <= config.search_shard_pages <= 1_000_000:
         raise ConfigError(f"search_shard_pages must be a whole number from 1 to 1000000, got {config.search_shard_pages}",
                           path, line_of_setting(text, "search_shard_pages"))

@@ -134,6 +134,15 @@ def previous_translations(original: Document, translation: Document,
                             for line in part.splitlines(keepends=True))
 
 
+def translation_file(config: Config, task: Task) -> str:
+    """Where the page's translation is (or will be), from the project folder: its own file, or
+    one named as the original is (`.md` or `.mdx`)."""
+    present = task.entry.documents.get(task.locale.tag)
+    if present is not None and present is not task.entry.original:
+        return present.path.relative_to(config.project_dir).as_posix()
+    return f"content/{task.locale.folder}/{task.entry.key}{task.entry.original.path.suffix}"
+
+
 def make_xliff(config: Config, task: Task, profile: str = "generic", termbase: Termbase = Termbase()) -> bytes:
     """One page as an XLIFF 1.2 file: a unit per segment with its location and notes (among them
     the termbase's terms it uses); previous translations pre-filled where still exact (`generic`),
@@ -144,7 +153,7 @@ def make_xliff(config: Config, task: Task, profile: str = "generic", termbase: T
     store = Xliff12File(sourcelanguage=original.locale.tag, targetlanguage=locale.tag)
     store.switchfile(name, createifmissing=True)
     skeleton = {"format": SKELETON_FORMAT, "key": task.entry.key, "source_hash": original.short_hash,
-                "translation": f"content/{locale.folder}/{task.entry.key}.md", "skeleton": list(task.split.skeleton)}
+                "translation": translation_file(config, task), "skeleton": list(task.split.skeleton)}
     if task.base_markup is not None:
         skeleton["base_markup"] = sorted(task.base_markup)
     filenode = store.body.getparent()

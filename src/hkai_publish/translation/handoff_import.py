@@ -123,7 +123,9 @@ def _plan_page(config: Config, path: Path, filenode, units: list, entries: dict[
             line = (node if node is not None else unit.xmlelement).sourceline
             problems.append(Problem(path, line, "untranslated", f"unit {unit_id} {reason}"))
         targets[unit_id] = text
-    needed = {str(part) for part in skeleton["skeleton"] if isinstance(part, int)} | {"title"}
+    # The title is a unit of its own where the original has one in front matter (else its `# heading`).
+    needed = {str(part) for part in skeleton["skeleton"] if isinstance(part, int)} | \
+        ({"title"} if entry.original.meta.get("title") else set())
     if missing := sorted(needed - targets.keys()):
         problems.append(Problem(path, line, "xliff", f"unit(s) {', '.join(missing)} are missing from the file"))
     if any(p.path == path for p in problems):
@@ -134,8 +136,10 @@ def _plan_page(config: Config, path: Path, filenode, units: list, entries: dict[
         problems.append(Problem(path, line, "structure", "the translation changes the page's structure "
                                 "(a unit starts a heading, list or table of its own): keep each unit one block"))
         return None
-    target = config.content_dir / locale.folder / f"{entry.key}.md"
-    if previous is not None and previous.path.resolve() == target.resolve():
+    # The translation's own file (legacy.mdx stays .mdx), or a new one named as the original is.
+    target = previous.path if previous is not None else \
+        config.content_dir / locale.folder / f"{entry.key}{entry.original.path.suffix}"
+    if previous is not None:
         data = _rewrite(previous, skeleton, targets)
     else:
         data = (_front_matter(entry, locale, targets, skeleton["source_hash"]) + body).encode("utf-8")
@@ -196,7 +200,7 @@ def _set_value(front: str, key: str, value: str) -> str:
 def _front_matter(entry: Entry, locale: Locale, targets: dict[str, str], source_hash: str) -> str:
     """The original's front matter with the translated title and summary, the previous
     translation's keywords, and the version translated."""
-    meta: dict[str, Any] = {"title": targets["title"]}
+    meta: dict[str, Any] = {"title": targets["title"]} if "title" in targets else {}
     if "summary" in targets:
         meta["summary"] = targets["summary"]
     previous = entry.documents.get(locale.tag)

@@ -73,8 +73,8 @@ def read_page(text: str) -> tuple[dict, str] | None:
     agree); None for a version that was not a valid page."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     match = FRONT_MATTER.match(text)
-    if not match:
-        return None
+    if not match:  # a page without front matter (its title is its `# heading`), as content.py reads it
+        return ({}, text) if text.strip() else None
     try:
         meta = yaml.safe_load(match.group(1) or "") or {}
     except yaml.YAMLError:
