@@ -38,7 +38,9 @@ def top_level_languages(document, default: str) -> list[list[str | None]]:
             for body in getattr(html, "children", ()):
                 for box in getattr(body, "children", ()):
                     element = getattr(box, "element", None)
-                    lang = element.get("lang") if element is not None else None
+                    if element is None:
+                        continue  # an anonymous box (text between elements): no structure element
+                    lang = element.get("lang")
                     found.append(lang if lang and lang != default else None)
         pages.append(found)
     return pages
