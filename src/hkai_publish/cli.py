@@ -89,6 +89,25 @@ def build_command(project: Path, out_dir: Path | None, strict: bool, only: str |
                    err=True)
 
 
+@cli.command("new")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--languages", default="en-HK,zh-Hant-HK", show_default=True,
+              help="The languages, comma-separated, the original first.")
+@click.option("--title", default="Untitled publication", show_default=True, help="The publication's title.")
+def new_command(folder: Path, languages: str, title: str) -> None:
+    """Start a publication in FOLDER (new or empty): settings, a page per language, catalogues,
+    babel.cfg and .gitignore. It builds at once; templates come from the package's theme until a
+    file is copied into templates/ to change it."""
+    from hkai_publish.sources import starting
+
+    with _user_errors():
+        written = starting.create(folder, title, starting.parse_languages(languages))
+    for path in written:
+        click.echo(f"  wrote {display_path(path)}")
+    click.echo(f"Started {title!r} in {display_path(folder)}. Next: cd {display_path(folder)} && "
+               "hkai-publish build --strict (or serve to preview while you write).")
+
+
 @cli.command("check")
 @PROJECT
 @STRICT

@@ -55,6 +55,7 @@ def test_its_idioms_are_rendered(kaia):
     site = project / "build/site"
     callouts = tabs = code = 0
     for page in site.glob("*/**/index.html"):
+        assert "\x02" not in page.read_text(encoding="utf-8"), f"a Markdown placeholder left in {page}"
         root = parse_html(page)
         callouts += len(root.xpath("//*[contains(concat(' ', @class, ' '), ' callout ')]"))
         tabs += len(root.xpath("//div[@class='tabs']//div[@class='tab-panel']"))

@@ -285,3 +285,17 @@ def test_github_ids_keep_the_space_before_a_raw_anchor_as_docusaurus_does():
 def test_github_ids_leave_explicit_and_original_ids():
     assert _github_ids("## Foo {#own}\n\n## Foo") == ["own", "foo"]
     assert _github_ids("## 甲\n\n## 乙", ["first", "second"]) == ["first", "second"]
+
+
+@pytest.mark.parametrize("heading_ids", ["python-markdown", "github"])
+def test_a_raw_anchor_after_smart_quotes_leaves_the_heading_whole(heading_ids):
+    import html
+
+    # kaia-docs: `#### Get the EN's KNI <a id="get-the-ens-kni"></a>` came out as "Get the EN\x02wzxhzd":
+    # the anchor was cut at an offset taken before smarty stashed the apostrophe.
+    renderer = MarkdownRenderer(allow_raw_html=True, heading_ids=heading_ids)
+    for body, text in (("#### Get the EN's KNI <a id=\"get-the-ens-kni\"></a>", "Get the EN’s KNI"),
+                       ('#### 建議的 "Azure "規格<a id="recommended-specification-for-azure"></a>', "建議的 “Azure “規格")):  # smarty reads the second as opening
+        rendered = renderer.render(doc("Intro.\n\n" + body, EN))
+        assert "\x02" not in rendered.html and "wzxhzdk" not in rendered.html
+        assert [html.unescape(h.text) for h in rendered.headings] == [text]

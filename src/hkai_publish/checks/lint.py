@@ -70,6 +70,8 @@ def check_catalog_chinese(config: Config, pages: list[Page], outputs: list[Outpu
 
 def _lint_catalog(path: Path, locale: Locale) -> Iterator[Problem]:
     for message in read_catalog(path, locale):
+        if not message.id:
+            continue  # the header (Language-Team: 繁體中文 <zh-Hant-HK>…): metadata, not text readers see
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         for string in filter(None, strings):
             text = TAG.sub(lambda m: " " * len(m.group()), PLACEHOLDER.sub(lambda m: " " * len(m.group()), string))

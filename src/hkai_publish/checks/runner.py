@@ -430,7 +430,7 @@ def _html_of(path: str, written: set[str]) -> str:
 
 def _template_location(config: Config, needle: str, output: str) -> tuple[Path, int | None]:
     """The template line that most likely made a part of an output: the first line holding `needle`."""
-    for template in sorted(config.templates_dir.rglob("*.html")):
+    for template in [t for folder in config.template_dirs for t in sorted(folder.rglob("*.html"))]:
         for number, line in enumerate(template.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
             if needle in line:
                 return template, number

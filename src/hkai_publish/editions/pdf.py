@@ -273,21 +273,21 @@ def render_edition(config: Config, edition: Edition, catalog: LoadedCatalog) -> 
     from hkai_publish.editions.pdfguard import (ProjectFetcher, Sources, captured_log, check_glyphs,
                                        problems_from_log)
 
-    template = config.templates_dir / TEMPLATE
+    template = config.template_file(TEMPLATE)
     html = print_html(config, edition, catalog)
     problems = remote_image_problems(edition)
     if EMOJI not in installed_families():
         html, spelt = spell_out_emoji(html)
-        problems += [Problem(config.templates_dir / TEMPLATE, None, "pdf-emoji",
+        problems += [Problem(template, None, "pdf-emoji",
                              f"{len(spelt)} emoji ({' '.join(sorted(spelt))}) printed as their names: the font "
                              f"{EMOJI!r} is not installed (Debian package fonts-noto-color-emoji)", "warning")] if spelt else []
     sources = Sources.for_edition(config, edition, catalog)
     fetcher = ProjectFetcher(config, sources)
     with captured_log() as records:
         stylesheet = load_stylesheet(config, fetcher)
-    problems += problems_from_log(records, config.templates_dir / STYLESHEET, fetcher, css_lines=True)
+    problems += problems_from_log(records, config.template_file(STYLESHEET), fetcher, css_lines=True)
     with captured_log() as records:
-        parsed = weasyprint.HTML(string=html, base_url=str(config.templates_dir) + os.sep, url_fetcher=fetcher)
+        parsed = weasyprint.HTML(string=html, base_url=str(template.parent) + os.sep, url_fetcher=fetcher)
         if (hook := linesetting.problem()) is None:
             # Chinese lines set after clreq; may lay the document out again (short last lines).
             document, _ = linesetting.render(parsed, stylesheets=stylesheet, **PDF_OPTIONS)
@@ -312,7 +312,7 @@ def load_stylesheet(config: Config, fetcher: ProjectFetcher) -> list[weasyprint.
     """templates/assets/print.css, parsed on its own so that its warnings name it."""
     import weasyprint
 
-    path = config.templates_dir / STYLESHEET
+    path = config.template_file(STYLESHEET)
     code = weasyprint.CSS(string=code_stylesheet(), url_fetcher=fetcher)  # print.css may restyle it
     if not path.is_file():
         return [code]
@@ -344,7 +344,7 @@ def print_html(config: Config, edition: Edition, catalog: LoadedCatalog) -> str:
         "web_url": web_url(config, edition.locale),
         "qr": qr_data_uri(web_url(config, edition.locale)),
         "cover_url": ((config.project_dir / config.cover_image).resolve().as_uri() if config.cover_image
-                      else (config.templates_dir / DEFAULT_COVER).resolve().as_uri()),
+                      else config.template_file(DEFAULT_COVER).resolve().as_uri()),
         "subject": gettext(config.description or config.subtitle or config.title),
         "keywords": [gettext(k) for k in config.keywords],
         "created": creation_time().strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -103,10 +103,12 @@ class Sources:
                 urls.setdefault(url, (doc.path, doc.line_of(resource.written), resource.written))
                 if resource.is_image and "://" not in resource.written and not resource.written.startswith("data:"):
                     checked.add(url)
-        template = config.templates_dir / "print.html"
+        template = config.template_file("print.html")
         files = [s.page.document.path for s in edition.sections]
         files += [p for p in (catalog.path, config.config_file, template) if p]
-        styles = sorted((config.templates_dir / "assets").glob("*.css"))  # none if there is no such folder
+        from hkai_publish.editions.site import asset_files
+
+        styles = sorted(path for name, path in asset_files(config).items() if name.endswith(".css"))
         return cls(template, urls, frozenset(checked), tuple(files), styles=(template, *styles))
 
     def url_location(self, url: str) -> tuple[Path, int | None, str]:
@@ -146,8 +148,8 @@ class ProjectFetcher(URLFetcher):
 
     def __init__(self, config: Config, sources: Sources):
         super().__init__(allowed_protocols={"file", "data"})
-        self.roots = (config.content_dir.resolve(), (config.templates_dir / "assets").resolve(),
-                      config.static_path.resolve())
+        self.roots = (config.content_dir.resolve(), config.static_path.resolve(),
+                      *((folder / "assets").resolve() for folder in config.template_dirs))
         self.sources = sources
         self.problems: list[Problem] = []
         self.refused: set[str] = set()

@@ -44,7 +44,7 @@ def make_environment(config: Config, catalog: LoadedCatalog,
     """A Jinja environment for one locale: autoescape, StrictUndefined, that locale's translations."""
     env = jinja2.Environment(
         bytecode_cache=bytecode,
-        loader=jinja2.FileSystemLoader(config.templates_dir),
+        loader=jinja2.FileSystemLoader([str(folder) for folder in config.template_dirs]),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -399,20 +399,30 @@ PRINT_COVER = "assets/cover-harbour.svg"
 """The PDF's cover art when the publication names none (editions/pdf.py), likewise."""
 
 
+def asset_files(config: Config) -> dict[str, Path]:
+    """templates/assets/ as the site publishes it: name below assets/ -> the project's file, or
+    the theme's where the project has none. A project file that leads out of the project is not."""
+    project, found = config.project_dir.resolve(), {}
+    for folder in reversed(config.template_dirs):
+        assets = folder / "assets"
+        own = folder == config.templates_dir
+        for path in sorted(assets.rglob("*")) if assets.is_dir() else ():
+            if path.is_file() and (not own or path.resolve().is_relative_to(project)):
+                found[path.relative_to(assets).as_posix()] = path
+    return found
+
+
 def _assets(config: Config, pages: list[Page]) -> list[Output]:
     """templates/assets/ to assets/ (with code.css, made from the Pygments style), and each
     page's local images beside it."""
     outputs = [Output(CODE_CSS, code_stylesheet().encode("utf-8"))]
-    assets = config.templates_dir / "assets"
-    print_only = {config.templates_dir / PRINT_STYLESHEET, config.templates_dir / PRINT_COVER}
+    print_only = {config.template_file(PRINT_STYLESHEET), config.template_file(PRINT_COVER)}
     if config.cover_image:
         print_only.add(config.project_dir / config.cover_image)
     print_only = {path.resolve() for path in print_only}
-    if assets.is_dir():
-        for path in sorted(assets.rglob("*")):
-            if (path.is_file() and path.resolve().is_relative_to(config.project_dir.resolve())
-                    and path.resolve() not in print_only):
-                outputs.append(Output("assets/" + path.relative_to(assets).as_posix(), path.read_bytes()))
+    for name, path in asset_files(config).items():
+        if path.resolve() not in print_only:
+            outputs.append(Output("assets/" + name, path.read_bytes()))
     outputs += [Output(name, (config.static_path / name).read_bytes()) for name in static_files(config)]
     seen = set()
     for page in pages:

@@ -34,6 +34,10 @@ def package_fingerprint() -> str:
     package = Path(__file__).parent.parent
     for path in sorted(package.rglob("*.py")):
         h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    theme = package / "hkai_publish" / "theme"  # the default templates: a project may use them as they are
+    for path in sorted(theme.rglob("*")) if theme.is_dir() else ():
+        if path.is_file():
+            h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     for name in LIBRARIES:
         h.update(f"{name}={installed_version(name)}\0".encode())
     h.update(f"{sys.version}\0{FORMAT}".encode())

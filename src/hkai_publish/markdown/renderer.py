@@ -469,8 +469,8 @@ class _AnchorIds(Treeprocessor):
         if any(n >= len(stash.rawHtmlBlocks) for n in numbers):
             return
         raw = EMPTY_ANCHOR.match("".join(str(stash.rawHtmlBlocks[n]) for n in numbers).strip())
-        if raw:
-            self.pipeline.collector.raw_anchors.append((el, raw.group(1), holder, attr, match.start()))
+        if raw:  # the placeholders themselves: smarty may stash more text before them before it goes
+            self.pipeline.collector.raw_anchors.append((el, raw.group(1), holder, attr, match.group().strip()))
 
 
 STASHED = re.compile(r"\x02wzxhzdk:\d+\x03")
@@ -487,9 +487,10 @@ class _RawAnchors(Treeprocessor):
         self.pipeline = pipeline
 
     def run(self, root: etree.Element) -> None:
-        for el, anchor, holder, attr, start in self.pipeline.collector.raw_anchors:
-            if el.get("id") == anchor:
-                setattr(holder, attr, (getattr(holder, attr) or "")[:start].rstrip())
+        for el, anchor, holder, attr, placeholders in self.pipeline.collector.raw_anchors:
+            text = (getattr(holder, attr) or "").rstrip()
+            if el.get("id") == anchor and text.endswith(placeholders):
+                setattr(holder, attr, text[:-len(placeholders)].rstrip())
 
 
 class _TitleHeading(Treeprocessor):

@@ -16,6 +16,9 @@ from hkai_publish.sources.locales import Locale, parse_locale
 SECTION = "tool.hkai-publish"
 
 
+THEME = Path(__file__).resolve().parent.parent / "theme"
+"""The default templates and assets (in this repository, a link to its templates/)."""
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """Everything the build needs to know about one publication. Defaults let a bare folder build."""
@@ -89,6 +92,23 @@ class Config:
     @property
     def templates_dir(self) -> Path:
         return self.project_dir / "templates"
+
+    @property
+    def template_dirs(self) -> tuple[Path, ...]:
+        """Where templates and templates/assets/ files are looked for, in order: the project's
+        templates/, then this package's theme (hkai_publish/theme), so that a project overrides
+        only the files it has."""
+        if THEME.is_dir() and THEME.resolve() != self.templates_dir.resolve():
+            return (self.templates_dir, THEME)
+        return (self.templates_dir,)
+
+    def template_file(self, name: str | Path) -> Path:
+        """The file `name` (`print.html`, `assets/print.css`) as the project or the theme has it;
+        the project's path where neither does."""
+        for folder in self.template_dirs:
+            if (folder / name).is_file():
+                return folder / name
+        return self.templates_dir / name
 
     @property
     def static_path(self) -> Path:

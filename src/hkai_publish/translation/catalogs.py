@@ -45,8 +45,25 @@ def po_path(config: Config, locale: Locale) -> Path:
 
 
 def load_catalogs(config: Config, memo: Memo | None = None) -> dict[str, LoadedCatalog]:
-    """Locale tag -> compiled catalogue, for every configured language."""
-    return {loc.tag: load_catalog(po_path(config, loc), loc, memo) for loc in config.locales}
+    """Locale tag -> compiled catalogue, for every configured language. What a project's own
+    catalogue leaves untranslated (or all, without one) comes from the theme's translations in
+    this package (hkai_publish/locales), as its templates do."""
+    catalogs = {loc.tag: load_catalog(po_path(config, loc), loc, memo) for loc in config.locales}
+    if THEME_LOCALES.is_dir() and THEME_LOCALES.resolve() != config.locales_dir.resolve():
+        for loc in config.locales:
+            theme = THEME_LOCALES / loc.babel_id / "LC_MESSAGES" / f"{DOMAIN}.po"
+            if theme.is_file():
+                fallback = load_catalog(theme, loc, memo).translations
+                own = catalogs[loc.tag]
+                if own.path is None:
+                    catalogs[loc.tag] = LoadedCatalog(loc, fallback, None)
+                else:
+                    own.translations.add_fallback(fallback)
+    return catalogs
+
+
+THEME_LOCALES = Path(__file__).resolve().parent.parent / "locales"
+"""The theme's translations (in this repository, a link to its locales/)."""
 
 
 def load_catalog(path: Path, locale: Locale, memo: Memo | None = None) -> LoadedCatalog:

@@ -69,9 +69,14 @@ def extract_messages(config: Config) -> Catalog:
     method_map, options_map = _mapping(config)
     sources = [(config.project_dir, method_map, options_map, ""),
                (Path(hkai_publish.__file__).parent, [("**.py", "python")], {}, "hkai_publish/")]
+    if len(config.template_dirs) > 1:  # the theme's templates the project does not override
+        jinja = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
+        sources.append((config.template_dirs[1], [("**.html", "jinja2")], {"**.html": jinja}, "hkai_publish/theme/"))
     for folder, methods, options, prefix in sources:
         for filename, line, message, comments, context in extract_from_dir(
                 folder, methods, options, comment_tags=COMMENT_TAGS):
+            if prefix == "hkai_publish/theme/" and (config.templates_dir / filename).is_file():
+                continue
             catalog.add(message, None, [(prefix + filename.replace("\\", "/"), line)],
                         auto_comments=comments, context=context)
     text = read_text(config.config_file, ConfigError) if config.config_file.is_file() else ""
