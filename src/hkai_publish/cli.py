@@ -108,6 +108,23 @@ def new_command(folder: Path, languages: str, title: str) -> None:
                "hkai-publish build --strict (or serve to preview while you write).")
 
 
+@cli.command("import")
+@click.option("--from", "fmt", type=click.Choice(["docusaurus", "vitepress", "mkdocs", "hugo"]), default=None,
+              help="The tool the project is written for (default: found from its files).")
+@click.argument("src", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def import_command(fmt: str | None, src: Path, folder: Path) -> None:
+    """Lay out SRC, a bilingual Docusaurus, VitePress, MkDocs or Hugo project, as a publication in
+    FOLDER (new or empty), without editing its Markdown; report what was paired and left out."""
+    from hkai_publish.sources import importers
+
+    with _user_errors():
+        fmt = fmt or importers.detect(src)
+        lines = importers.run(importers.plan(fmt, src), src, folder)
+    for line in lines:
+        click.echo(line)
+
+
 @cli.command("check")
 @PROJECT
 @STRICT

@@ -68,8 +68,11 @@ def pdf_name_for(folder: Path) -> str:
     return name if name and name[0].isalnum() else "publication"
 
 
-def create(folder: Path, title: str, languages: list[Locale]) -> list[Path]:
-    """Write a new publication into `folder` (new or empty); the files written."""
+def create(folder: Path, title: str, languages: list[Locale], extra: str = "", base_url: str = "",
+           content=None) -> list[Path]:
+    """Write a new publication into `folder` (new or empty); the files written. `content(folder)`
+    writes the pages (`import`); without it each language gets a first page, its translations
+    recorded as up to date."""
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise PublishError(f"{folder}: the folder is not empty; `new` starts a publication in a new or empty one")
     if not title.strip():
@@ -86,15 +89,22 @@ def create(folder: Path, title: str, languages: list[Locale]) -> list[Path]:
         path.write_text(text, encoding="utf-8")
         written.append(path)
 
-    write("pyproject.toml", settings(title, languages, pdf_name_for(folder)))
+    text = settings(title, languages, pdf_name_for(folder), extra)
+    if base_url:
+        text = text.replace('base_url = "http://localhost:8000/"', f"base_url = {toml_string(base_url)}")
+    write("pyproject.toml", text)
     write("babel.cfg", BABEL_CFG)
     write(".gitignore", GITIGNORE)
-    for loc in languages:
-        welcome = WELCOME["zh" if loc.tag.split("-")[0] == "zh" else "en"].format(title=title)
-        write(f"content/{loc.folder}/index.md", f"# {title}\n\n{welcome}\n")
+    if content is not None:
+        content(folder)
+    else:
+        for loc in languages:
+            welcome = WELCOME["zh" if loc.tag.split("-")[0] == "zh" else "en"].format(title=title)
+            write(f"content/{loc.folder}/index.md", f"# {title}\n\n{welcome}\n")
     config = load_config(folder)
     written.append(i18n.extract(config)[0])
     for loc in i18n.translated_locales(config):
         written.append(i18n.init(config, loc.tag))
-    status.mark_translated(config, [folder / f"content/{loc.folder}/index.md" for loc in languages[1:]])
+    if content is None:
+        status.mark_translated(config, [folder / f"content/{loc.folder}/index.md" for loc in languages[1:]])
     return written
