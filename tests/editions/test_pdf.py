@@ -166,7 +166,8 @@ def test_contents_page_numbers_are_where_the_sections_start(build_dir, folder):
     pages = page_texts(path)
     listed = {}
     for line in page_texts(path, layout=True)[2].splitlines():  # after the cover and the imprint
-        entry = re.match(r"\s*(?:\d+\s+)?(\S.*?)\s*\.{3,}\s*(\d+)\s*$", line)
+        # Title, then the page number across the leader (a dotted border: no text between them).
+        entry = re.match(r"\s*(?:\d+\s+)?(\S.*?)\s{2,}(\d+)\s*$", line)
         if entry:
             listed[entry.group(1)] = int(entry.group(2))
     titles = [title for title, _ in OUTLINES[folder][1:]]
