@@ -151,3 +151,22 @@ def test_kaia_docs_in_its_docusaurus_shape_imports_and_builds_with_no_error(tmp_
     assert built.returncode == 0, built.stderr[-2000:]
     assert "(error)" not in built.stderr
     assert len(list((out / "build/site").rglob("index.html"))) >= 2 * pairs
+
+
+def test_import_copies_no_file_that_links_out_of_the_project_and_no_unusable_base_url(tmp_path):
+    source = tmp_path / "src"
+    shutil.copytree(IMPORTS / "docusaurus", source)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("private key")
+    (source / "static/img/key.txt").symlink_to(secret)
+    (source / "docs/leak.md").symlink_to(secret)
+    config = source / "docusaurus.config.js"
+    config.write_text(config.read_text().replace("https://docs.harbourpay.example", "${process.env.SITE_URL}"))
+    result = run_cli("import", str(source), str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert "static/img/key.txt (a link to a file outside" in result.stdout
+    assert "docs/leak.md (a link to a file outside" in result.stdout
+    assert "private key" not in "".join(p.read_text(errors="replace") for p in (tmp_path / "out").rglob("*")
+                                        if p.is_file())
+    assert "is not one this tool can use" in result.stdout
+    assert 'base_url = "http://localhost:8000/"' in (tmp_path / "out/pyproject.toml").read_text()
