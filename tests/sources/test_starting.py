@@ -69,13 +69,14 @@ def test_new_refuses_a_folder_that_is_not_empty(tmp_path):
 
 EXPECTED = {
     # format: (pages in the site, report lines it must have, a page's text it must show)
-    "docusaurus": (["en/intro/", "en/guides/install/", "en/guides/refunds/", "zh-hant/intro/",
+    "docusaurus": (["en/intro/", "en/faq/", "en/guides/install/", "en/guides/refunds/", "zh-hant/intro/",
                     "zh-hant/guides/install/"],
-                   ["en-HK: 3 page(s) from docs/", "zh-Hant-HK: 2 page(s) from i18n/zh-Hant/",
+                   ["en-HK: 4 page(s) from docs/", "zh-Hant-HK: 3 page(s) from i18n/zh-Hant/",
                     "no zh-Hant-HK counterpart (1; the edition shows the original): guides/refunds.md",
-                    "left out (1): i18n/zh-Hans/docusaurus-plugin-content-docs/current/intro.md (zh-Hans)",
+                    "i18n/zh-Hans/docusaurus-plugin-content-docs/current/intro.md (zh-Hans)",
+                    "i18n/zh-Hant/docusaurus-plugin-content-docs/current/orphan.md (zh-Hant: no en-HK original)",
                     "zh-Hans is Simplified Chinese: never published as Traditional",
-                    "1 _category_ file(s) not mapped", "static files: 1 from static/"],
+                    "1 _category_ file(s) kept", "static files: 1 from static/"],
                    ("zh-hant/guides/install/", "請先使用測試密鑰")),
     "vitepress": (["en/guide/getting-started/", "zh-hant/guide/getting-started/"],
                   ["en-HK: 2 page(s) from docs/ (en-US)", "zh-Hant-HK: 2 page(s) from docs/zh-HK/",
@@ -120,6 +121,32 @@ def test_import_lays_out_each_format_and_builds_with_no_error(fmt, tmp_path):
         assert (site / path / "index.html").is_file(), path
     assert text in parse_html(site / page / "index.html").text_content()
     assert list((out / "build/pdf").glob("*-zh-hant.pdf"))
+
+
+def test_docusaurus_categories_name_and_place_their_folders(tmp_path):
+    """_category_.json, copied as it is: its position puts Guides between the introduction
+    (sidebar_position 1) and the FAQ (3), where its pages alone would put it first by name; its
+    label names the folder in each language, the original's where a translation has none."""
+    out = tmp_path / "out"
+    assert run_cli("import", str(IMPORTS / "docusaurus"), str(out)).returncode == 0
+    assert _build(out, "--only", "site").returncode == 0
+    for folder, expected in (("en", ["Introduction", "Guides", "Installing the SDK", "Refunds", "FAQ"]),
+                             ("zh-hant", ["簡介", "指南", "安裝軟件開發套件", "Refunds", "常見問題"])):
+        main = parse_html(out / "build/site" / folder / "index.html").xpath("//main")[0]
+        words = [w for w in (t.strip() for t in main.itertext()) if w]
+        assert [w for w in words if w in expected] == expected, words
+
+
+def test_a_bad_category_file_stops_the_build_at_its_line(tmp_path):
+    out = tmp_path / "out"
+    assert run_cli("import", str(IMPORTS / "docusaurus"), str(out)).returncode == 0
+    (out / "content/en/guides/_category_.json").write_text('{\n  "label": "Guides",\n  "position": "two"\n}\n')
+    result = _build(out, "--only", "site")
+    assert result.returncode == 1
+    assert "content/en/guides/_category_.json:3: position must be a number, got 'two'" in result.stderr
+    (out / "content/en/guides/_category_.json").write_text('{\n  "label": "Guides",\n')
+    result = _build(out, "--only", "site")
+    assert result.returncode == 1 and "content/en/guides/_category_.json:3: cannot read the category" in result.stderr
 
 
 def test_import_with_from_reads_that_format_and_refuses_a_project_of_none(tmp_path):

@@ -12,6 +12,7 @@ import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Mapping
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -24,6 +25,7 @@ from hkai_publish.machinery.digests import file_fingerprint, installed_version, 
 from hkai_publish.translation.catalogs import LoadedCatalog
 from hkai_publish.sources.config import Config
 from hkai_publish.errors import PdfError, Problem
+from hkai_publish.sources.content import folder_labels, read_categories
 from hkai_publish.sources.locales import Locale
 from hkai_publish.markdown.highlight import stylesheet as code_stylesheet
 from hkai_publish.markdown.renderer import Heading
@@ -333,7 +335,7 @@ def print_html(config: Config, edition: Edition, catalog: LoadedCatalog) -> str:
                                       sans=with_symbols(edition.locale.sans)),
         "edition": edition,
         "sections": edition.sections,
-        "contents": contents_tree(edition),
+        "contents": contents_tree(edition, folder_labels(config, edition.locale, read_categories(config))),
         "title": gettext(config.title),
         "subtitle": gettext(config.subtitle) if config.subtitle else "",
         "author": gettext(config.author) if config.author else "",
@@ -377,9 +379,11 @@ def installed_families() -> frozenset[str]:
     return families()
 
 
-def contents_tree(edition: Edition) -> list[TreeNode]:
-    """The edition's chapters nested as the content's folders are, for the contents page."""
-    labels = {s.page.entry.folder: s.page.document.nav_title for s in edition.sections if s.page.entry.folder}
+def contents_tree(edition: Edition, categories: Mapping[str, str] = MappingProxyType({})) -> list[TreeNode]:
+    """The edition's chapters nested as the content's folders are, for the contents page;
+    `categories`: folder labels from `_category_` files, for folders without an index page."""
+    labels = {**categories,
+              **{s.page.entry.folder: s.page.document.nav_title for s in edition.sections if s.page.entry.folder}}
     return nest([(s, s.page.document.title, s.page.entry.trail, s.page.entry.folder) for s in edition.sections],
                 labels)
 

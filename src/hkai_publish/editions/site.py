@@ -17,7 +17,7 @@ from hkai_publish.machinery.cache import CacheView
 from hkai_publish.machinery.digests import Digester, file_fingerprint, template_fingerprint
 from hkai_publish.translation.catalogs import LoadedCatalog
 from hkai_publish.sources.config import Config
-from hkai_publish.sources.content import alias_path
+from hkai_publish.sources.content import alias_path, folder_labels, read_categories
 from hkai_publish.errors import TemplateError
 from hkai_publish.machinery.files import Output, Spool, digest
 from hkai_publish.sources.locales import Locale
@@ -128,8 +128,10 @@ class _Book:
                 self.versions.setdefault(page.entry.key, []).append(page)
         self.items = {tag: [NavItem(p.document.nav_title, p.path, p.document.locale.tag if p.is_fallback else "",
                                     *place_in_tree(p.entry)) for p in same] for tag, same in self.by_locale.items()}
-        self.labels = {tag: {item.folder: item.title for item in items if item.folder}
-                       for tag, items in self.items.items()}
+        categories = read_categories(config)
+        self.labels = {loc.tag: {**folder_labels(config, loc, categories),
+                                 **{item.folder: item.title for item in self.items[loc.tag] if item.folder}}
+                       for loc in config.locales}
         # Each page's window shares all but one item with its neighbour's: its digest is made from
         # its items' digests, each computed once, rather than by visiting 30 items per page.
         self.digests = {tag: [digester.digest(item) for item in items] for tag, items in self.items.items()} \

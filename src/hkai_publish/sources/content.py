@@ -609,6 +609,59 @@ def _line_of_key(front_matter: str, key: str) -> int:
     return 1
 
 
+CATEGORY_FILES = ("_category_.json", "_category_.yml", "_category_.yaml")
+
+
+def read_categories(config: Config) -> dict[str, dict[str, dict[str, Any]]]:
+    """Docusaurus's `_category_.json` (or `.yml`) files: language folder -> content folder key ->
+    {"label": its name in navigation, "position": its place among its siblings}, where given. A
+    file that is not such an object stops the build at its line."""
+    import json
+
+    import yaml
+
+    found: dict[str, dict[str, dict[str, Any]]] = {}
+    for loc in config.locales:
+        root = config.content_dir / loc.folder
+        for path in sorted(root.rglob("_category_.*")) if root.is_dir() else ():
+            if path.name not in CATEGORY_FILES or not path.is_file():
+                continue
+            text = read_text(path, ContentError)
+            try:
+                data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+            except json.JSONDecodeError as exc:
+                raise ContentError(f"cannot read the category: {exc.msg}", path, exc.lineno) from None
+            except yaml.YAMLError as exc:
+                mark = getattr(exc, "problem_mark", None)
+                raise ContentError(f"cannot read the category: {getattr(exc, 'problem', exc)}", path,
+                                   mark.line + 1 if mark else 1) from None
+            if not isinstance(data, dict):
+                raise ContentError("a category is an object: {\"label\": \"…\", \"position\": 2}", path, 1)
+            entry: dict[str, Any] = {}
+            if isinstance(data.get("label"), str) and data["label"].strip():
+                entry["label"] = data["label"].strip()
+            position = data.get("position")
+            if position is not None:
+                if isinstance(position, bool) or not isinstance(position, (int, float)) or position != position:
+                    raise ContentError(f"position must be a number, got {position!r}", path,
+                                       _json_line(text, "position"))
+                entry["position"] = float(position)
+            found.setdefault(loc.folder, {})[path.parent.relative_to(root).as_posix()] = entry
+    return found
+
+
+def _json_line(text: str, key: str) -> int:
+    return next((n for n, line in enumerate(text.splitlines(), 1) if f'"{key}"' in line or f"{key}:" in line), 1)
+
+
+def folder_labels(config: Config, locale: Locale, categories: Mapping[str, Mapping[str, Mapping]]) -> dict[str, str]:
+    """Folder key -> its `_category_` label in `locale` (else the original's), for folders whose
+    navigation name no index page gives."""
+    labels = {key: c["label"] for key, c in categories.get(config.default_locale.folder, {}).items() if "label" in c}
+    labels.update({key: c["label"] for key, c in categories.get(locale.folder, {}).items() if "label" in c})
+    return labels
+
+
 def pair_documents(config: Config, documents: list[Document]) -> list[Entry]:
     """Group documents by key into entries, in reading order; a translation needs an original."""
     default = config.default_locale.tag
@@ -633,13 +686,16 @@ def pair_documents(config: Config, documents: list[Document]) -> list[Entry]:
     errors.extend(_slug_clashes(entries, config))
     if errors:
         raise errors[0] if len(errors) == 1 else PublishErrors(errors)
-    return reading_order(entries)
+    positions = {key: c["position"] for key, c in read_categories(config).get(config.default_locale.folder, {}).items()
+                 if "position" in c}
+    return reading_order(entries, positions)
 
 
-def reading_order(entries: list[Entry]) -> list[Entry]:
+def reading_order(entries: list[Entry], positions: Mapping[str, float] = MappingProxyType({})) -> list[Entry]:
     """The entries as the folder tree reads, each numbered by its place (`rank`): in each folder
-    its index page first, then its pages and subfolders by `order` (a folder takes its index
-    page's order, else the smallest order below it), then by name."""
+    its index page first, then its pages and subfolders by `order` (a folder takes its
+    `_category_` position, `positions`, else its index page's order, else the smallest order
+    below it), then by name."""
     folder_order: dict[str, float] = {}
     for entry in entries:
         order = entry.original.order
@@ -648,6 +704,7 @@ def reading_order(entries: list[Entry]) -> list[Entry]:
     for entry in entries:  # an index page's own order, where given, places its folder
         if entry.original.is_index and any(k in entry.original.meta for k in ORDER_KEYS):
             folder_order[entry.folders[-1]] = entry.original.order
+    folder_order.update({folder: position for folder, position in positions.items() if folder in folder_order})
 
     def place(entry: Entry) -> tuple:
         steps = [(1, folder_order[f], f.rpartition("/")[2]) for f in entry.folders]

@@ -143,14 +143,10 @@ def _docusaurus(src: Path) -> Plan:
             _source(result, folder.name, docs, f"i18n/{folder.name}/docusaurus-plugin-content-docs/current/")
     if (src / "static").is_dir():
         result.static = src / "static"
-    skipped = lambda rel: rel.rsplit("/", 1)[-1] in ("_category_.json", "_category_.yml", "_category_.yaml")  # noqa: E731
-    for source in result.sources:
-        for rel in [r for r in source.files if skipped(r)]:
-            del source.files[rel]
     categories = len(list((src / "docs").rglob("_category_.*"))) if (src / "docs").is_dir() else 0
     if categories:
-        result.notes.append(f"{categories} _category_ file(s) not mapped: a folder is named and placed by its "
-                            "index page (its title and sidebar_position)")
+        result.notes.append(f"{categories} _category_ file(s) kept: the build reads their label and position "
+                            "(other keys, such as link and collapsed, are not used)")
     if any((src / f"sidebars.{ext}").is_file() for ext in ("js", "ts")):
         result.notes.append("sidebars.js not mapped: the navigation follows the folders and each page's "
                             "sidebar_position (or its name)")
@@ -345,6 +341,13 @@ def run(plan_: Plan, src: Path, out: Path) -> list[str]:
     """Write the publication `plan_` describes into `out` (new or empty); the report's lines."""
     from hkai_publish.sources import starting
 
+    original = next((s for s in plan_.sources if s.locale == ORIGINAL), None)
+    for source in plan_.sources:
+        if original is not None and source is not original:
+            for rel in sorted(set(source.pages) - set(original.pages)):  # a translation needs its original
+                plan_.left_out.append(f"{source.where}{source.pages.pop(rel).relative_to(src / source.where).as_posix()} "
+                                      f"({source.written}: no {original.locale.tag} original)")
+
     if not plan_.sources or not any(s.pages for s in plan_.sources):
         raise PublishError(f"{src}: no Markdown pages found for {plan_.format}")
     from hkai_publish.sources.config import base_url_problem
@@ -401,10 +404,6 @@ def report(plan_: Plan, src: Path, out: Path) -> list[str]:
         if only:
             lines.append(f"  no {source.locale.tag} counterpart ({len(only)}; the edition shows the original): "
                          + ", ".join(only))
-        extra = sorted(set(source.pages) - set(original.pages))
-        if extra:
-            lines.append(f"  no {original.locale.tag} original ({len(extra)}; not published until it has one): "
-                         + ", ".join(extra))
     if plan_.static is not None:
         count = sum(1 for p in plan_.static.rglob("*") if p.is_file())
         lines.append(f"  static files: {count} from {plan_.static.relative_to(src).as_posix()}/ into static/")
