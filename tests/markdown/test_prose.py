@@ -146,3 +146,13 @@ def test_headings_and_tables_are_read_as_every_line_read_by_every_pattern(body, 
 
     doc = Document(Path("x.md"), "x", parse_locale("en-HK"), {"title": "x"}, body, body_line, "0")
     assert (prose.heading_lines(doc), prose.table_shapes(doc)) == reference_headings_and_tables(doc)
+
+
+def test_a_code_fence_at_any_indent_is_code():
+    # kaia-docs (zh-TW): a fence indented inside an MDX component, and one in a nested list item;
+    # its info string (`focus=12:18`) is not prose, so parity reads no figures 12 and 18 in it.
+    body = ("  <CH.Code>\n    ```js value-transfer.js focus=12:18\n    const a = 1;\n    ```\n  </CH.Code>\n\n"
+            "- Step\n    - Nested\n\n          ```bash\n          npm install 42\n          ```\n\n文字 7 個。\n")
+    text = prose.blank_markup(body)
+    assert "focus" not in text and "12" not in text and "const" not in text and "42" not in text
+    assert "文字 7 個。" in text and "Nested" in text
