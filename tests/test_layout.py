@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "hkai_publish"
-ORDER = ["errors", "machinery", "sources", "markdown", "translation", "editions", "checks", "build", "cli", "serve",
-         "__main__"]
+ORDER = ["errors", "machinery", "sources", "markdown", "translation", "editions", "checks", "build", "starting", "cli",
+         "serve", "__main__"]
 """Wings and top-level modules, lowest first. `errors` is the leaf every wing may import."""
 SIDE_BY_SIDE = {("cli", "serve")}
 """Top-level modules of one rank: cli starts serve when asked, serve imports build, not cli."""

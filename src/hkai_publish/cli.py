@@ -98,7 +98,7 @@ def new_command(folder: Path, languages: str, title: str) -> None:
     """Start a publication in FOLDER (new or empty): settings, a page per language, catalogues,
     babel.cfg and .gitignore. It builds at once; templates come from the package's theme until a
     file is copied into templates/ to change it."""
-    from hkai_publish.sources import starting
+    from hkai_publish import starting
 
     with _user_errors():
         written = starting.create(folder, title, starting.parse_languages(languages))
@@ -116,11 +116,12 @@ def new_command(folder: Path, languages: str, title: str) -> None:
 def import_command(fmt: str | None, src: Path, folder: Path) -> None:
     """Lay out SRC, a bilingual Docusaurus, VitePress, MkDocs or Hugo project, as a publication in
     FOLDER (new or empty), without editing its Markdown; report what was paired and left out."""
+    from hkai_publish import starting
     from hkai_publish.sources import importers
 
     with _user_errors():
         fmt = fmt or importers.detect(src)
-        lines = importers.run(importers.plan(fmt, src), src, folder)
+        lines = starting.import_project(importers.plan(fmt, src), src, folder)
     for line in lines:
         click.echo(line)
 

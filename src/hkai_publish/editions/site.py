@@ -237,7 +237,8 @@ def _render(env: jinja2.Environment, name: str, path: str, context: dict[str, An
         raise TemplateError(f"template syntax error: {exc.message}", exc.filename or name, exc.lineno) from None
     except jinja2.TemplateNotFound as exc:
         filename, line = _template_frame(exc, env)
-        raise TemplateError(f"template {exc.name!r} not found in templates/", filename or env.loader.searchpath[0] + "/" + name,
+        where = "templates/ or the package's theme" if len(env.loader.searchpath) > 1 else "templates/"
+        raise TemplateError(f"template {exc.name!r} not found in {where}", filename or env.loader.searchpath[0] + "/" + name,
                             line) from None
     except (jinja2.UndefinedError, TypeError, ValueError) as exc:
         filename, line = _template_frame(exc, env)

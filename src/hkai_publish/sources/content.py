@@ -616,16 +616,16 @@ def read_categories(config: Config) -> dict[str, dict[str, dict[str, Any]]]:
     """Docusaurus's `_category_.json` (or `.yml`) files: language folder -> content folder key ->
     {"label": its name in navigation, "position": its place among its siblings}, where given. A
     file that is not such an object stops the build at its line."""
-    import json
-
-    import yaml
-
     found: dict[str, dict[str, dict[str, Any]]] = {}
     for loc in config.locales:
         root = config.content_dir / loc.folder
         for path in sorted(root.rglob("_category_.*")) if root.is_dir() else ():
             if path.name not in CATEGORY_FILES or not path.is_file():
                 continue
+            import json  # here: a rebuild of a project without categories loads neither
+
+            import yaml
+
             text = read_text(path, ContentError)
             try:
                 data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)

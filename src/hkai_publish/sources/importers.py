@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -335,57 +334,6 @@ def _hugo(src: Path) -> Plan:
     if config.get("menu") or config.get("menus"):
         result.notes.append("menus not mapped: the navigation follows the folders and each page's weight")
     return result
-
-
-def run(plan_: Plan, src: Path, out: Path) -> list[str]:
-    """Write the publication `plan_` describes into `out` (new or empty); the report's lines."""
-    from hkai_publish.sources import starting
-
-    original = next((s for s in plan_.sources if s.locale == ORIGINAL), None)
-    for source in plan_.sources:
-        if original is not None and source is not original:
-            for rel in sorted(set(source.pages) - set(original.pages)):  # a translation needs its original
-                plan_.left_out.append(f"{source.where}{source.pages.pop(rel).relative_to(src / source.where).as_posix()} "
-                                      f"({source.written}: no {original.locale.tag} original)")
-
-    if not plan_.sources or not any(s.pages for s in plan_.sources):
-        raise PublishError(f"{src}: no Markdown pages found for {plan_.format}")
-    from hkai_publish.sources.config import base_url_problem
-
-    if plan_.base_url and (not re.match(r"https?://[^/\s]+(/\S*)?$", plan_.base_url) or base_url_problem(plan_.base_url)):
-        plan_.notes.append(f"the base URL {plan_.base_url!r} is not one this tool can use: set base_url in "
-                           "pyproject.toml")
-        plan_.base_url = ""
-    elif plan_.base_url and not plan_.base_url.endswith("/"):
-        plan_.base_url += "/"
-    languages = sorted({s.locale.tag: s.locale for s in plan_.sources}.values(), key=lambda loc: loc != ORIGINAL)
-    extra = "\n".join(plan_.settings) + "\n" if plan_.settings else ""
-    if plan_.base_url:
-        extra = f"# base_url from the {plan_.format} settings\n" + extra
-
-    inside = src.resolve()
-    outside: list[str] = []
-
-    def copy(path: Path, target: Path) -> None:
-        if not path.resolve().is_relative_to(inside):  # a link out of the project: ~/.ssh, /etc
-            outside.append(path.relative_to(src).as_posix())
-            return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
-
-    def content(folder: Path) -> None:
-        for source in plan_.sources:
-            for rel, path in {**source.files, **source.pages}.items():
-                copy(path, folder / "content" / source.locale.folder / rel)
-        if plan_.static is not None:
-            for path in sorted(plan_.static.rglob("*")):
-                if path.is_file() and not any(p.startswith(".") for p in path.relative_to(plan_.static).parts):
-                    copy(path, folder / "static" / path.relative_to(plan_.static))
-
-    starting.create(out, plan_.title or src.resolve().name, languages, extra=extra, base_url=plan_.base_url,
-                    content=content)
-    plan_.left_out += [f"{rel} (a link to a file outside {src})" for rel in outside]
-    return report(plan_, src, out)
 
 
 def report(plan_: Plan, src: Path, out: Path) -> list[str]:
