@@ -201,3 +201,20 @@ def test_the_brochure_termbase_covers_its_names():
     assert {names[k][1] for k in ("hku", "hkust", "cuhk")} == {"香港大學", "香港科技大學", "香港中文大學"}
     ai = next(c for c in termbase.concepts if c.id == "artificial-intelligence")
     assert [t.text for t in ai.forbidden("zh-Hant-HK")] == ["人工智慧"]
+
+
+def test_term_missing_is_reported_alike_on_one_core_and_across_workers(make_project):
+    """Across workers (compute_everywhere), term-missing was worked out from the stand-in of a
+    page's terms not looked up yet, which is none: a cold build of many pages reported nothing."""
+    zh = ZH_PAGE.replace("持份者編寫軟體和應用程式", "他們編寫程式")
+    pages = {f"page-{n:02d}.md": EN_PAGE.replace("order: 2", f"order: {n + 3}") for n in range(40)}
+    zh_pages = {name: zh.replace("order: 2", f"order: {n + 3}") for n, name in enumerate(pages)}
+    project = make_project(en=pages, zh=zh_pages, config='[tool.hkai-publish]\npdf_name = "brochure"\n')
+    write(project / "terms.csv", TERMS_CSV)
+    assert run_cli("terms", "import", "terms.csv", cwd=project).returncode == 0
+    counts = []
+    for jobs in (1, 2):
+        result = run_cli("build", "--only", "site", "--no-cache", "--jobs", str(jobs), cwd=project)
+        assert result.returncode == 0, result.stderr
+        counts.append(result.stderr.count("[term-missing]"))
+    assert counts[0] >= 80 and counts == [counts[0]] * 2, counts

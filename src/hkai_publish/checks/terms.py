@@ -123,16 +123,21 @@ def check_terms(config: Config, pages: list[Page], outputs: list[Output], memo=N
         if page.is_fallback:
             continue
         doc = page.document
-        found = remembered(memo, "terms", (doc, vocab), _page_terms, doc, vocab, near=page.entry.key)
-        yield from (item for item in found if isinstance(item, Problem))
-        if vocab.first_use != "off":
-            known = seen.setdefault(page.locale.tag, set()) if vocab.first_use == "edition" else set()
-            yield from _first_uses(doc, vocab, _uses(found), known)
+        # None: not known yet (compute_everywhere is collecting work). What depends on it then
+        # finds the pages' terms itself, in the worker: never from a stand-in of no terms.
+        found = remembered(memo, "terms", (doc, vocab), _page_terms, doc, vocab, near=page.entry.key, missing=None)
+        if found is not None:
+            yield from (item for item in found if isinstance(item, Problem))
+            if vocab.first_use != "off":
+                known = seen.setdefault(page.locale.tag, set()) if vocab.first_use == "edition" else set()
+                yield from _first_uses(doc, vocab, _uses(found), known)
         if page.locale != config.default_locale and vocab.termbase:
             original = originals[page.entry.key].document
-            theirs = remembered(memo, "terms", (original, vocab), _page_terms, original, vocab, near=page.entry.key)
+            theirs = remembered(memo, "terms", (original, vocab), _page_terms, original, vocab, near=page.entry.key,
+                                missing=None)
             yield from remembered(memo, "term-missing", (original, doc, vocab), _missing_terms, original, doc,
-                                  _uses(theirs), _uses(found), vocab, near=page.entry.key)
+                                  None if theirs is None else _uses(theirs), None if found is None else _uses(found),
+                                  vocab, near=page.entry.key)
         if GLOSSARY_MARKER in doc.body and not vocab.termbase:
             yield Problem(doc.path, doc.line_of(GLOSSARY_MARKER), "term-glossary",
                           f"{GLOSSARY_MARKER} prints the termbase, but {location(termbase_path(config), None)} "
@@ -212,11 +217,16 @@ def _first_uses(doc: Document, vocab: Vocabulary, uses: list[tuple], known: set[
                           f"“{introduce}” first", "warning")
 
 
-def _missing_terms(original: Document, translation: Document, their_uses: list[tuple], our_uses: list[tuple],
-                   vocab: Vocabulary) -> Iterator[Problem]:
+def _missing_terms(original: Document, translation: Document, their_uses: list[tuple] | None,
+                   our_uses: list[tuple] | None, vocab: Vocabulary) -> Iterator[Problem]:
     """Blocks of the original with a term whose counterpart block uses none of its translations
     (a forbidden one is term-forbidden's to report). The blocks are the hand-off's segments,
-    aligned as it aligns them; each page's terms are placed in them by line."""
+    aligned as it aligns them; each page's terms are placed in them by line (found here where
+    not given: None)."""
+    if their_uses is None:
+        their_uses = _uses(tuple(_page_terms(original, vocab)))
+    if our_uses is None:
+        our_uses = _uses(tuple(_page_terms(translation, vocab)))
     concepts = {c.id: c for c in vocab.termbase.concepts}
     theirs, ours = _split(original), _split(translation)
     their_terms, our_terms = _by_segment(theirs, their_uses), _by_segment(ours, our_uses)
