@@ -197,3 +197,15 @@ def test_import_copies_no_file_that_links_out_of_the_project_and_no_unusable_bas
                                         if p.is_file())
     assert "is not one this tool can use" in result.stdout
     assert 'base_url = "http://localhost:8000/"' in (tmp_path / "out/pyproject.toml").read_text()
+
+
+def test_the_root_index_page_reads_first_as_the_home_page_it_was(tmp_path):
+    # Hugo's content/_index.md (VitePress's and MkDocs's index.md): the site's home page there,
+    # the first chapter here, before sections with a weight of 1.
+    out = tmp_path / "out"
+    assert run_cli("import", str(IMPORTS / "hugo"), str(out)).returncode == 0
+    assert _build(out, "--only", "site").returncode == 0
+    for folder, first in (("en", "Minibus Routes"), ("zh-hant", "小巴路線")):
+        main = parse_html(out / "build/site" / folder / "index.html").xpath("//main")[0]
+        titles = [a.text_content().strip() for a in main.iter("a")]
+        assert first in titles[0], titles

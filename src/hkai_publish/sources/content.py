@@ -693,7 +693,7 @@ def pair_documents(config: Config, documents: list[Document]) -> list[Entry]:
 
 def reading_order(entries: list[Entry], positions: Mapping[str, float] = MappingProxyType({})) -> list[Entry]:
     """The entries as the folder tree reads, each numbered by its place (`rank`): in each folder
-    its index page first, then its pages and subfolders by `order` (a folder takes its
+    its index page first (at the top, `index.md` or `README.md` without an order of its own), then its pages and subfolders by `order` (a folder takes its
     `_category_` position, `positions`, else its index page's order, else the smallest order
     below it), then by name."""
     folder_order: dict[str, float] = {}
@@ -708,8 +708,9 @@ def reading_order(entries: list[Entry], positions: Mapping[str, float] = Mapping
 
     def place(entry: Entry) -> tuple:
         steps = [(1, folder_order[f], f.rpartition("/")[2]) for f in entry.folders]
-        if entry.original.is_index:
-            return (*steps, (0, 0, ""))
+        if entry.original.is_index or (not entry.folders and entry.key.lower() in INDEX_NAMES
+                                       and not any(k in entry.original.meta for k in ORDER_KEYS)):
+            return (*steps, (0, 0, ""))  # a folder's index first; the root's too (a site's home page elsewhere)
         name = entry.key.rpartition("/")[2]
         return (*steps[:len(entry.folders)], (1, entry.original.order, name))
 
