@@ -38,7 +38,7 @@ from hkai_publish.machinery.memo import Memo, compute_everywhere, remembered
 from hkai_publish.checks.components import check_components
 from hkai_publish.checks.parity import check_parity
 from hkai_publish.checks.terms import check_catalog_terms, check_terms
-from hkai_publish.editions.pages import LinkTable, Page, static_files
+from hkai_publish.editions.pages import LinkTable, Page
 from hkai_publish.checks.svg import check_svg_images
 from hkai_publish.machinery.files import Output
 
@@ -54,7 +54,7 @@ def check_images(config: Config, pages: list[Page], outputs: list[Output]) -> It
     """Local images must exist inside content/ and carry alt text."""
     written = {o.path for o in outputs}
     content = config.content_dir.resolve()
-    static = LinkTable(slugs={}, base_path=LinkTable.of([], config).base_path, static=static_files(config))
+    static = LinkTable.of([], config)  # where a path from / goes: static_dir's files
     for page in _sources(pages):
         doc = page.document
         lines = _occurrence_lines(doc, [src for src, _ in page.rendered.images])

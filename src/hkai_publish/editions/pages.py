@@ -165,9 +165,8 @@ class LinkTable:
         if not href.startswith("/") or href.startswith("//") or not self.static:
             return None
         path = unquote(href.partition("#")[0].partition("?")[0])
-        if self.base_path != "/" and path.startswith(self.base_path) and path[len(self.base_path):].lstrip("/") in self.static:
-            return path[len(self.base_path):].lstrip("/")
-        return path.lstrip("/") if path.lstrip("/") in self.static else None
+        candidates = [path[len(self.base_path):]] if self.base_path != "/" and path.startswith(self.base_path) else []
+        return next((c.lstrip("/") for c in candidates + [path] if c.lstrip("/") in self.static), None)
 
     def target(self, entry: Entry, href: str) -> str | None:
         """The key of the entry `href` (written in `entry`) links to, or None if it names no page

@@ -172,12 +172,14 @@ def make_edition(config: Config, pages: list[Page], locale: Locale) -> Edition:
                                                           *place_in_tree(p.entry)))
                 for p in pages if p.locale == locale]
     anchors = {p.path: p.entry.slug for p in chapters}
-    sections = tuple(make_section(config, page, number, anchors) for number, page in enumerate(chapters, 1))
+    static = static_files(config)  # once for the edition, not once a chapter
+    sections = tuple(make_section(config, page, number, anchors, static) for number, page in enumerate(chapters, 1))
     dates = [d for p in chapters for d in (p.document.date, p.document.updated) if d]
     return Edition(locale, sections, f"pdf/{config.pdf_name}-{locale.folder}.pdf", max(dates, default=None))
 
 
-def make_section(config: Config, page: Page, number: int, anchors: Mapping[str, str]) -> Section:
+def make_section(config: Config, page: Page, number: int, anchors: Mapping[str, str],
+                 static: frozenset[str] = frozenset()) -> Section:
     """The page's body for print. Heading ids are shared across pages and languages, so each
     gets its chapter's anchor as a prefix to stay unique in the edition."""
     anchor = page.entry.slug
@@ -187,7 +189,6 @@ def make_section(config: Config, page: Page, number: int, anchors: Mapping[str, 
             element.set("id", f"{anchor}:{element.get('id')}")
     remote = tuple(_replace_remote_image(img) for img in list(root.iter("img")) if _is_remote(img.get("src", "")))
     resources = []
-    static = static_files(config)
     for element in list(root.iter("img", "a")):
         attribute = "src" if element.tag == "img" else "href"
         written = element.get(attribute)
