@@ -76,7 +76,7 @@ def create(folder: Path, title: str, languages: list[Locale], extra: str = "", b
     writes the pages (`import`); without it each language gets a first page, its translations
     recorded as up to date."""
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise PublishError(f"{folder}: the folder is not empty; `new` starts a publication in a new or empty one")
+        raise PublishError(f"{folder}: the folder is not empty; a publication is started in a new or empty one")
     if not title.strip():
         raise PublishError("--title: give the publication a title")
     from hkai_publish.sources.config import load_config

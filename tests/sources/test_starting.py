@@ -209,3 +209,19 @@ def test_the_root_index_page_reads_first_as_the_home_page_it_was(tmp_path):
         main = parse_html(out / "build/site" / folder / "index.html").xpath("//main")[0]
         titles = [a.text_content().strip() for a in main.iter("a")]
         assert first in titles[0], titles
+
+
+@pytest.mark.parametrize("files, expected", [
+    ({"mkdocs.yml": "site_name: [oops\n", "docs/index.md": "# Home\n"}, "mkdocs.yml:2: cannot read mkdocs.yml"),
+    ({"hugo.toml": 'title = "x\n', "content/en/a.md": "# A\n"}, "hugo.toml:1: cannot read hugo.toml"),
+    ({}, "no such folder"),
+])
+def test_a_bad_source_project_is_refused_at_its_line_and_nothing_written(tmp_path, files, expected):
+    source = tmp_path / "src"
+    for name, text in files.items():
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        (source / name).write_text(text)
+    result = run_cli("import", str(source), str(tmp_path / "out"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert expected in result.stderr
+    assert not (tmp_path / "out").exists()

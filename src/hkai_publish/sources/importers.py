@@ -63,6 +63,8 @@ class Plan:
 
 def detect(src: Path) -> str:
     """The format of the project in `src`, from the files each tool requires."""
+    if not src.is_dir():
+        raise PublishError(f"{src}: no such folder")
     if any((src / f"docusaurus.config.{ext}").is_file() for ext in ("js", "ts", "mjs", "cjs")):
         return "docusaurus"
     if _vitepress_root(src) is not None:
@@ -310,7 +312,8 @@ def _hugo(src: Path) -> Plan:
                 config = tomllib.loads(text) if name.endswith(".toml") else \
                     (json.loads(text) if name.endswith(".json") else yaml.safe_load(text) or {})
             except (tomllib.TOMLDecodeError, yaml.YAMLError, json.JSONDecodeError) as exc:
-                raise PublishError(f"cannot read {name}: {exc}", path, None) from None
+                line = re.search(r"at line (\d+)", str(exc)) or re.search(r"line (\d+)", str(exc))
+                raise PublishError(f"cannot read {name}: {exc}", path, int(line.group(1)) if line else None) from None
             break
     result = Plan("hugo", str(config.get("title") or ""), str(config.get("baseURL") or config.get("baseurl") or ""))
     result.settings = ['allow_raw_html = true                      # Hugo pages may hold HTML',
